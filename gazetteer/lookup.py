@@ -1,0 +1,322 @@
+"""The :class:`Gazetteer`: look places up by name, best first.
+
+>>> from gazetteer import Gazetteer
+>>> gaz = Gazetteer()                                   # doctest: +SKIP
+>>> [c.place.name for c in gaz.lookup("Saraqeb")][:1]    # doctest: +SKIP
+['Saraqib']
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from gazetteer.config import default_cache_dir, packs_from_env
+from gazetteer.errors import GazetteerError, IndexCorruptError
+from gazetteer.index import SCHEMA_VERSION, NameIndex, ensure_index
+from gazetteer.model import KINDS, Candidate, Match, Place
+from gazetteer.normalize import ARTICLES, fold, loose, skeleton, split_generic
+from gazetteer.rank import MATCH_SCORES, distance_km, prominence, score
+from gazetteer.sources.base import Source
+from gazetteer.sources.cities import CitiesSource
+from gazetteer.sources.countries import CountriesSource
+from gazetteer.sources.packs import PackSource, builtin_packs
+from gazetteer.sources.regions import RegionsSource
+
+__all__ = ["Gazetteer", "default_sources"]
+
+log = logging.getLogger(__name__)
+
+_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+_FUZZY_MIN_RATIO = 0.8
+
+Near = tuple[float, float] | str | None
+
+
+def _has_article(folded: str) -> bool:
+    words = folded.split()
+    return any(w in ARTICLES for w in words[:-1])
+
+
+def default_sources() -> list[Source]:
+    """The embedded sources, in priority order (later wins): cities, regions, countries, built-in packs."""
+    return [CitiesSource(), RegionsSource(), CountriesSource(), *(PackSource(p) for p in builtin_packs())]
+
+
+class _Overlay:
+    """User packs, held in memory and searched beside the index."""
+
+    def __init__(self, packs: Sequence[PackSource]) -> None:
+        self.by_loose: dict[str, list[tuple[str, str, bool, Place]]] = defaultdict(list)
+        self.by_skeleton: dict[str, list[tuple[str, str, str, Place]]] = defaultdict(list)
+        self.ids: set[str] = set()
+        self.places: list[Place] = []
+        for pack in packs:
+            for record in pack.records():
+                place = record.place
+                value = prominence(place.kind, place.feature_code, place.population, len(record.names))
+                place = Place(**{**{f: getattr(place, f) for f in place.__slots__}, "prominence": value})
+                self.ids.add(place.id)
+                self.places.append(place)
+                for position, name in enumerate(record.names):
+                    folded = fold(name)
+                    if not folded:
+                        continue
+                    self.by_loose[loose(name)].append((name, folded, position == 0, place))
+                    self.by_skeleton[skeleton(name)].append((name, folded, loose(name), place))
+
+
+class Gazetteer:
+    """Places by name, from the embedded index plus curated and user packs.
+
+    Nothing is read at construction; the index is opened (and built on first use) by the first lookup.
+
+    Parameters
+    ----------
+    cache_dir
+        Where the index lives; default ``$GEO_CACHE_DIR`` or the user cache dir.
+    packs
+        User packs (CSV or GeoJSON). Default: ``$GEO_PACKS``. Their places win ties against embedded data.
+    sources
+        The embedded sources (default :func:`default_sources`); tests pass smaller ones.
+    index_path
+        Use this index file instead of ``<cache_dir>/gazetteer-v<N>.sqlite``.
+    """
+
+    def __init__(
+        self,
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        packs: Iterable[str | os.PathLike[str]] | None = None,
+        sources: Sequence[Source] | None = None,
+        index_path: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.cache_dir = default_cache_dir(cache_dir)
+        self.index_path = Path(index_path) if index_path else self.cache_dir / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
+        self.pack_paths = [Path(p) for p in (packs_from_env() if packs is None else packs)]
+        self._sources = list(sources) if sources is not None else None
+        self._index: NameIndex | None = None
+        self._overlay: _Overlay | None = None
+
+    # -- set-up -------------------------------------------------------------------------------------------
+    @property
+    def sources(self) -> list[Source]:
+        """The embedded sources the index is built from."""
+        if self._sources is None:
+            self._sources = default_sources()
+        return self._sources
+
+    @property
+    def index(self) -> NameIndex:
+        """The open name index, built or rebuilt first when missing, stale or unreadable."""
+        if self._index is None:
+            ensure_index(self.index_path, self.sources)
+            try:
+                self._index = NameIndex(self.index_path)
+            except IndexCorruptError:
+                ensure_index(self.index_path, self.sources, force=True)
+                self._index = NameIndex(self.index_path)
+        return self._index
+
+    @property
+    def overlay(self) -> _Overlay:
+        """The user packs, parsed and validated (a bad row raises :class:`~gazetteer.errors.PackError`)."""
+        if self._overlay is None:
+            self._overlay = _Overlay([PackSource(p, user=True) for p in self.pack_paths])
+        return self._overlay
+
+    def rebuild(self) -> None:
+        """Rebuild the index from the sources now."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        ensure_index(self.index_path, self.sources, force=True)
+
+    def close(self) -> None:
+        """Close the index file."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
+    # -- queries ------------------------------------------------------------------------------------------
+    def lookup(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        near: Near = None,
+        kinds: Iterable[str] | None = None,
+        limit: int = 10,
+    ) -> list[Candidate]:
+        """Return the places a name may refer to, best first (``[]`` when none).
+
+        Parameters
+        ----------
+        name
+            As written; may carry a generic term ("Idlib province", "the M5 highway", "the town of Saraqeb").
+        country
+            ISO 3166-1 alpha-2 code or country name: keep only places in that country.
+        near
+            ``(lat, lon)``, ``"lat,lon"`` or a place name: rank closer places higher.
+        kinds
+            Keep only these kinds (CONTRACTS.md tokens).
+        limit
+            At most this many candidates.
+        """
+        text = " ".join((name or "").split())
+        if not text or limit <= 0:
+            return []
+        wanted_kinds = self._kinds(kinds)
+        code = self._country_code(country) if country else None
+        point = self._near_point(near)
+        core, term, cue = split_generic(text)
+        variants: list[tuple[str, tuple[str, ...]]] = []
+        full = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
+        variants.append((full, ()))
+        if term:
+            variants.append((core, cue))
+        best: dict[str, Candidate] = {}
+        for variant, cue_kinds in variants:
+            for match, place, user in self._exact_matches(variant):
+                self._consider(best, place, match, user, cue_kinds, code, point, wanted_kinds)
+        if not best:
+            for variant, cue_kinds in variants:
+                for match, place, user in self._fuzzy_matches(variant):
+                    self._consider(best, place, match, user, cue_kinds, code, point, wanted_kinds)
+        ranked = sorted(best.values(), key=lambda c: (-c.score, -c.place.prominence, c.place.id))
+        return ranked[:limit]
+
+    def demonym(self, word: str) -> list[Place]:
+        """Return the countries whose people or adjective is ``word`` ("Turkish", "Syrians")."""
+        return self.index.by_demonym(fold(word))
+
+    def get(self, place_id: str) -> list[Place]:
+        """Return the place with this id (a list of zero or one)."""
+        found = [p for p in self.overlay.places if p.id == place_id]
+        return found or self.index.by_id(place_id)
+
+    def names(self, place_id: str) -> list[str]:
+        """Return every indexed name of a place."""
+        return self.index.names_of(place_id)
+
+    def info(self) -> dict[str, Any]:
+        """Sources, counts, index path and size, build time."""
+        index = self.index
+        meta = index.meta
+        return {
+            "index_path": str(self.index_path),
+            "index_bytes": self.index_path.stat().st_size,
+            "schema_version": int(meta.get("schema_version", 0)),
+            "built_at": meta.get("built_at"),
+            "build_seconds": float(meta.get("build_seconds", "nan")),
+            "places": int(meta.get("places", 0)),
+            "names": int(meta.get("names", 0)),
+            "places_by_source": index.counts(),
+            "sources": json.loads(meta.get("sources", "{}")),
+            "user_packs": [str(p) for p in self.pack_paths],
+            "user_pack_places": len(self.overlay.places),
+        }
+
+    # -- internals ----------------------------------------------------------------------------------------
+    @staticmethod
+    def _kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
+        if kinds is None:
+            return None
+        wanted = frozenset(kinds)
+        unknown = wanted - KINDS
+        if unknown:
+            raise GazetteerError(f"unknown kind(s) {', '.join(sorted(unknown))}; use one of {', '.join(sorted(KINDS))}")
+        return wanted or None
+
+    def _country_code(self, country: str) -> str:
+        value = country.strip()
+        if len(value) == 2 and value.isalpha():
+            return value.upper()
+        found = self.lookup(value, kinds=("country",), limit=1)
+        if not found:
+            raise GazetteerError(f"unknown country {country!r}; give an ISO 3166-1 alpha-2 code such as SY or TR")
+        return found[0].place.country or ""
+
+    def _near_point(self, near: Near) -> tuple[float, float] | None:
+        if near is None:
+            return None
+        if isinstance(near, tuple):
+            lat, lon = float(near[0]), float(near[1])
+        else:
+            parsed = _LATLON.match(near)
+            if parsed:
+                lat, lon = float(parsed.group(1)), float(parsed.group(2))
+            else:
+                found = self.lookup(near, limit=1)
+                if not found:
+                    raise GazetteerError(f"cannot place near={near!r}: no such place; give LAT,LON instead")
+                return found[0].place.lat, found[0].place.lon
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise GazetteerError(f"near point {lat},{lon} is out of range (LAT,LON in degrees)")
+        return lat, lon
+
+    def _exact_matches(self, text: str) -> Iterable[tuple[Match, Place, bool]]:
+        q_casefold, q_fold, q_loose = text.casefold(), fold(text), loose(text)
+        if not q_loose:
+            return
+        rows = [(*row, False) for row in self.index.by_loose(q_loose)]
+        if self.pack_paths:
+            rows += [(*row, True) for row in self.overlay.by_loose.get(q_loose, [])]
+        short = len(q_loose) <= 3  # "US", "UK", "Osh": loose folds would merge unrelated short names
+        for name, name_fold, primary, place, user in rows:
+            if short and name_fold != q_fold:
+                continue
+            if name.casefold() == q_casefold:
+                kind = "exact" if primary else "alternate"
+                yield Match(kind, name, MATCH_SCORES[kind]), place, user
+            elif name_fold == q_fold:
+                yield Match("normalized", name, MATCH_SCORES["normalized"]), place, user
+            elif _has_article(q_fold) != _has_article(name_fold):
+                # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"
+                yield Match("normalized", name, MATCH_SCORES["loose_article"]), place, user
+            else:
+                yield Match("normalized", name, MATCH_SCORES["loose"]), place, user
+
+    def _fuzzy_matches(self, text: str) -> Iterable[tuple[Match, Place, bool]]:
+        """Bounded fallback: names sharing the consonant skeleton (or missing one consonant) and ≥ 0.8 similar."""
+        q_loose, q_skel = loose(text), skeleton(text)
+        if len(q_skel) < 3:
+            return
+        keys = [q_skel]
+        if len(q_skel) >= 4:
+            keys += [q_skel[:i] + q_skel[i + 1:] for i in range(len(q_skel))]
+        seen: set[str] = set()
+        for key in dict.fromkeys(keys):
+            rows = [(*row, False) for row in self.index.by_skeleton(key)]
+            if self.pack_paths:
+                rows += [(*row, True) for row in self.overlay.by_skeleton.get(key, [])]
+            for name, _, name_loose, place, user in rows:
+                marker = f"{place.id}\0{name_loose}"
+                if marker in seen:
+                    continue
+                seen.add(marker)
+                ratio = SequenceMatcher(None, q_loose, name_loose).ratio()
+                if ratio >= _FUZZY_MIN_RATIO:
+                    yield Match("fuzzy", name, MATCH_SCORES["fuzzy"] * ratio), place, user
+
+    def _consider(self, best: dict[str, Candidate], place: Place, match: Match, user: bool, cue: tuple[str, ...],
+                  code: str | None, point: tuple[float, float] | None, kinds: frozenset[str] | None) -> None:
+        if code and place.country != code:
+            return
+        if kinds and place.kind not in kinds:
+            return
+        if not user and self.pack_paths and place.id in self.overlay.ids:
+            return  # a user pack row replaces the embedded record with the same id
+        km = distance_km(point[0], point[1], place.lat, place.lon) if point else None
+        value = score(match.score, place.prominence, kind_cue=bool(cue) and place.kind in cue,
+                      kind_miss=bool(cue) and place.kind not in cue, km=km, user=user)
+        old = best.get(place.id)
+        if old is None or value > old.score:
+            best[place.id] = Candidate(place=place, match=match, score=value)

@@ -1,0 +1,232 @@
+"""Spelling folds for place names as news writes them.
+
+Three keys, from strict to loose, are computed for every name in the index and for every query:
+
+``fold``
+    Case, diacritics, apostrophes and ʿayn marks, punctuation and dotted abbreviations folded away:
+    ``"Ma‘arrat an-Nu‘mān"`` → ``"maarrat an numan"``, ``"U.S."`` → ``"us"``, ``"Ayvacık"`` → ``"ayvacik"``.
+``loose``
+    ``fold`` plus the transliteration alternations of Arabic and Turkish names: Arabic articles dropped
+    (al-/el-/an-/as-/ash-/ad-…), words joined, q/k, e/i, ou/o/u, ay/ai/ei, sh/ş, kh/h, final -ah/-a and
+    doubled letters merged: ``"Saraqeb"`` and ``"Saraqib"`` → ``"sarakib"``; ``"Nairab"`` and ``"An Nayrab"``
+    → ``"nairab"``.
+``skeleton``
+    ``loose`` without vowels; used only to find candidates for the bounded fuzzy fallback.
+
+Examples
+--------
+>>> fold("Ma‘arrat an-Nu‘mān")
+'maarrat an numan'
+>>> loose("Saraqeb") == loose("Sarāqib")
+True
+>>> loose("Sheikhoun") == loose("Shaykhun")
+True
+>>> loose("al-Bara") == loose("Bārah")
+True
+>>> fold("U.S.")
+'us'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "ARTICLES",
+    "GENERIC_TERMS",
+    "fold",
+    "loose",
+    "skeleton",
+    "split_generic",
+]
+
+#: Letters that Unicode decomposition does not reduce to ASCII.
+_SPECIAL = str.maketrans(
+    {
+        "ı": "i", "İ": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ð": "d",
+        "þ": "th", "Þ": "th", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "ħ": "h", "Ħ": "h",
+        "ŧ": "t", "Ŧ": "t", "ŋ": "n", "ſ": "s",
+    }
+)
+#: Apostrophes, ʿayn and hamza marks: removed without leaving a word break (Ma'arrat → maarrat).
+_MARKS = re.compile("['\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c1\u02bd`\u00b4\u2032\u02b9\u02ca]")
+_DOTTED_ABBR = re.compile(r"\b(?:[^\W\d_]\.){2,}")
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+#: Arabic definite articles and their assimilated forms, plus "the"; dropped from the loose key when another
+#: word follows.
+ARTICLES = frozenset(
+    "al el il ul an as ash ad ar at az adh ath ez es ed er en et ech the".split()
+)
+
+_LOOSE_SUBS = (
+    (re.compile(r"q"), "k"),
+    (re.compile(r"ck"), "k"),
+    (re.compile(r"dj"), "j"),
+    (re.compile(r"sh"), "s"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"ei"), "ai"),
+    (re.compile(r"e"), "i"),
+    (re.compile(r"o"), "u"),
+    (re.compile(r"w(?=[^aeiou]|$)"), "u"),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+_FINAL_AH = re.compile(r"(?<=[aeiou])h$")
+_VOWELS = re.compile(r"[aeiou]")
+
+#: Generic terms a query may carry, mapped to the kinds they point to. Longest first when matching.
+GENERIC_TERMS: dict[str, tuple[str, ...]] = {
+    "governorate": ("admin1",),
+    "province": ("admin1",),
+    "state": ("admin1",),
+    "region": ("admin1", "region"),
+    "oblast": ("admin1",),
+    "district": ("admin2", "admin1"),
+    "county": ("admin2", "admin1"),
+    "city": ("populated_place",),
+    "town": ("populated_place",),
+    "village": ("populated_place",),
+    "highway": ("road",),
+    "motorway": ("road",),
+    "freeway": ("road",),
+    "expressway": ("road",),
+    "road": ("road",),
+    "border crossing": ("crossing",),
+    "crossing": ("crossing",),
+    "border gate": ("crossing",),
+    "border": ("border",),
+    "sea": ("sea",),
+    "island": ("island",),
+    "islands": ("island",),
+    "river": ("river",),
+    "mountains": ("mountain",),
+    "mountain": ("mountain",),
+    "air base": ("site",),
+    "airbase": ("site",),
+    "airport": ("site",),
+    "base": ("site",),
+}
+_LEADING_GENERIC = {
+    "the town of": ("populated_place",),
+    "the city of": ("populated_place",),
+    "the village of": ("populated_place",),
+    "town of": ("populated_place",),
+    "city of": ("populated_place",),
+    "village of": ("populated_place",),
+    "the province of": ("admin1",),
+    "province of": ("admin1",),
+    "the island of": ("island",),
+    "island of": ("island",),
+}
+_TRAILING_RE = re.compile(
+    r"^(?P<core>.+?)[\s\-]+(?P<term>" + "|".join(sorted(map(re.escape, GENERIC_TERMS), key=len, reverse=True))
+    + r")$",
+    re.IGNORECASE,
+)
+_LEADING_RE = re.compile(
+    r"^(?P<term>" + "|".join(sorted(map(re.escape, _LEADING_GENERIC), key=len, reverse=True)) + r")\s+(?P<core>.+)$",
+    re.IGNORECASE,
+)
+_THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+def fold(name: str) -> str:
+    """Fold case, diacritics, apostrophes, punctuation and dotted abbreviations.
+
+    Parameters
+    ----------
+    name
+        A place name as written.
+
+    Returns
+    -------
+    str
+        Lower-case ASCII-ish words separated by single spaces (non-Latin scripts keep their letters).
+
+    Examples
+    --------
+    >>> fold("  Çanakkale ")
+    'canakkale'
+    >>> fold("Deir ez-Zor")
+    'deir ez zor'
+    """
+    text = _DOTTED_ABBR.sub(lambda m: m.group(0).replace(".", ""), name)
+    text = _MARKS.sub("", text.translate(_SPECIAL))
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", text.translate(_SPECIAL).casefold()).strip()
+
+
+#: Arabic generic words that open many names, in their common spellings (Tell/Tall/Tal Rifaat, Kfar/Kafr…).
+_WORD_FOLDS = {
+    "tell": "tal", "tel": "tal", "tall": "tal", "kfar": "kafr", "kefr": "kafr", "kfr": "kafr",
+    "jebel": "jabal", "jabel": "jabal", "djebel": "jabal", "jbel": "jabal", "wady": "wadi",
+}
+
+
+def _loose_from_fold(folded: str) -> str:
+    words = folded.split()
+    if len(words) > 1:
+        kept = [w for i, w in enumerate(words) if not (w in ARTICLES and i < len(words) - 1)]
+        words = [_WORD_FOLDS.get(w, w) for w in (kept or words)]
+    words = [_FINAL_AH.sub("", w) if len(w) > 3 else w for w in words]
+    text = "".join(words)
+    for pattern, repl in _LOOSE_SUBS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def loose(name: str) -> str:
+    """Return the transliteration-tolerant key of ``name``.
+
+    Examples
+    --------
+    >>> loose("An Nayrab") == loose("Nairab")
+    True
+    >>> loose("Kafr Nabudah") == loose("Kafrnabouda")
+    True
+    """
+    return _loose_from_fold(fold(name))
+
+
+def skeleton(name: str) -> str:
+    """Return the consonant skeleton of the loose key (candidate generation for fuzzy matching).
+
+    Examples
+    --------
+    >>> skeleton("Saraqeb")
+    'srkb'
+    """
+    key = loose(name)
+    return key[:1] + _VOWELS.sub("", key[1:]) if key[:1] in "aeiou" else _VOWELS.sub("", key)
+
+
+def split_generic(query: str) -> tuple[str, str | None, tuple[str, ...]]:
+    """Split a generic term off a query: ``"Idlib province"`` → ``("Idlib", "province", ("admin1",))``.
+
+    A leading "the" is always removed. When no generic term is found the cue is ``None`` and the kinds are empty.
+
+    Examples
+    --------
+    >>> split_generic("the M5 highway")
+    ('M5', 'highway', ('road',))
+    >>> split_generic("the town of Saraqeb")
+    ('Saraqeb', 'the town of', ('populated_place',))
+    >>> split_generic("Golan Heights")
+    ('Golan Heights', None, ())
+    """
+    text = " ".join(query.split())
+    lead = _LEADING_RE.match(text)
+    if lead:
+        term = lead.group("term")
+        return lead.group("core"), term, _LEADING_GENERIC[term.lower()]
+    text = _THE_RE.sub("", text)
+    trail = _TRAILING_RE.match(text)
+    if trail:
+        term = trail.group("term")
+        return trail.group("core"), term, GENERIC_TERMS[term.lower()]
+    return text, None, ()

@@ -1,0 +1,75 @@
+"""Ranking: how prominent a place is, and how a candidate scores against a query.
+
+Prominence mixes the feature's kind and rank (capital, admin seat, town), its population and how many names it
+has (a proxy for how often it is written about: many Syrian towns have population 0 in GeoNames). The candidate
+score mixes prominence with the quality of the name match, a bonus when the query's generic term ("province",
+"highway") asks for the place's kind, and a penalty for distance from a ``near`` point.
+
+Examples
+--------
+>>> prominence("populated_place", "PPLC", 2_000_000, 80) > prominence("populated_place", "PPL", 2_000, 3)
+True
+>>> round(distance_km(35.93, 36.63, 35.86, 36.81), 1)
+18.0
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["MATCH_SCORES", "distance_km", "prominence", "score"]
+
+_KIND_BASE = {
+    "continent": 1.0, "country": 0.95, "sea": 0.8, "admin1": 0.75, "region": 0.7, "island": 0.6, "river": 0.6,
+    "road": 0.6, "border": 0.6, "admin2": 0.55, "mountain": 0.5, "crossing": 0.5, "airspace": 0.5, "site": 0.45,
+}
+_CODE_BASE = {"PPLC": 0.85, "PPLA": 0.7, "PPLG": 0.6, "PPLA2": 0.6, "PPLA3": 0.5, "PPLA4": 0.45, "PPL": 0.4}
+
+#: Score of each match type (fuzzy is further multiplied by the string similarity).
+MATCH_SCORES = {"exact": 1.0, "alternate": 0.97, "normalized": 0.92, "loose": 0.7, "loose_article": 0.6, "fuzzy": 0.6}
+
+_EARTH_HALF_CIRCUMFERENCE_KM = 20037.5
+
+
+def prominence(kind: str, feature_code: str | None, population: int, n_names: int) -> float:
+    """Return a 0–1 prominence from kind and rank, population and number of names."""
+    base = _KIND_BASE.get(kind) or _CODE_BASE.get(feature_code or "", 0.35)
+    pop = min(1.0, math.log10(max(population, 0) + 1) / 7.0)
+    names = min(1.0, math.log10(max(n_names, 0) + 1) / 2.3)
+    return round(0.45 * base + 0.35 * pop + 0.20 * names, 5)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine, mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def score(match: float, place_prominence: float, *, kind_cue: bool = False, kind_miss: bool = False,
+          km: float | None = None, user: bool = False) -> float:
+    """Combine the evidence for one candidate; higher is better.
+
+    Parameters
+    ----------
+    match
+        The match score (see :data:`MATCH_SCORES`).
+    place_prominence
+        From :func:`prominence`.
+    kind_cue, kind_miss
+        The query's generic term asks for this place's kind / for another kind.
+    km
+        Distance from the ``near`` point, if one was given.
+    user
+        The place comes from a user pack (wins ties against embedded data).
+    """
+    value = 0.6 * match + 0.4 * place_prominence
+    if kind_cue:
+        value += 0.25
+    elif kind_miss:
+        value -= 0.1
+    if km is not None:
+        value -= 0.6 * math.log10(1 + km) / math.log10(1 + _EARTH_HALF_CIRCUMFERENCE_KM)
+    if user:
+        value += 0.02
+    return value

