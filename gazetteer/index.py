@@ -14,7 +14,8 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from filelock import FileLock
 
 from gazetteer.assemble import assemble
 from gazetteer.errors import IndexCorruptError
+from gazetteer.keystore import KeyStore, read_build_id, write_keystore
 from gazetteer.model import Place
 from gazetteer.normalize import fold, loose, skeleton
 from gazetteer.sources.base import Source, SourceRecord
@@ -31,7 +33,7 @@ __all__ = ["SCHEMA_VERSION", "NameIndex", "PLACE_COLUMNS", "ensure_index", "fing
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 5
 
 PLACE_COLUMNS = (
     "pid", "id", "geonameid", "source", "name", "kind", "feature_code", "country", "admin1", "lat", "lon",
@@ -44,23 +46,21 @@ CREATE TABLE places (
     pid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, geonameid INTEGER, source TEXT NOT NULL, name TEXT NOT NULL,
     kind TEXT NOT NULL, feature_code TEXT, country TEXT, admin1 TEXT, lat REAL NOT NULL, lon REAL NOT NULL,
     population INTEGER NOT NULL, geometry TEXT, approximate INTEGER NOT NULL, prominence REAL NOT NULL,
-    provenance TEXT NOT NULL
+    provenance TEXT NOT NULL, names TEXT NOT NULL
 );
-CREATE TABLE names (loose TEXT NOT NULL, skeleton TEXT NOT NULL, fold TEXT NOT NULL, name TEXT NOT NULL,
-                    is_primary INTEGER NOT NULL, pid INTEGER NOT NULL);
+CREATE TABLE skeletons (skeleton TEXT NOT NULL, loose TEXT NOT NULL, PRIMARY KEY (skeleton, loose)) WITHOUT ROWID;
 CREATE TABLE demonyms (fold TEXT NOT NULL, demonym TEXT NOT NULL, pid INTEGER NOT NULL);
 """
 _INDEXES = """
-CREATE INDEX names_loose ON names (loose);
-CREATE INDEX names_skeleton ON names (skeleton);
 CREATE INDEX demonyms_fold ON demonyms (fold);
 CREATE INDEX places_geonameid ON places (geonameid);
 """
 
 
 def fingerprint_of(sources: Sequence[Source]) -> str:
-    """Hash of the schema version and every source's fingerprint."""
-    text = f"schema={SCHEMA_VERSION}\n" + "\n".join(f"{s.name}={s.fingerprint()}" for s in sources)
+    """Hash of the schema version, the Python version (the key rows are ``marshal`` data) and the sources."""
+    text = f"schema={SCHEMA_VERSION}\npython={sys.version_info[:2]}\n" + "\n".join(
+        f"{s.name}={s.fingerprint()}" for s in sources)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -71,6 +71,12 @@ def place_from_row(row: Sequence[Any]) -> Place:
         admin1=row[8], lat=row[9], lon=row[10], population=row[11], geometry=row[12], approximate=bool(row[13]),
         prominence=row[14],
     )
+
+
+def _place_tuple(p: Place) -> tuple[Any, ...]:
+    """The positional arguments of :class:`Place` (without provenance), as stored in the key rows."""
+    return (p.id, p.name, p.kind, p.lat, p.lon, p.source, p.geonameid, p.feature_code, p.country, p.admin1,
+            p.population, p.geometry, p.approximate, p.prominence)
 
 
 def _indexable(name: str) -> tuple[str, str, str] | None:
@@ -91,27 +97,56 @@ def _progress(iterable: Any, total: int, desc: str) -> Any:
     return tqdm(iterable, total=total, desc=desc, unit="place", file=sys.stderr, disable=None, leave=False)
 
 
-def _write(path: Path, records: list[SourceRecord], meta: dict[str, str]) -> None:
+def keys_path(path: Path) -> Path:
+    """The key table that goes with the index file at ``path``."""
+    return path.with_suffix(".keys")
+
+
+def _write(path: Path, keys_file: Path, records: list[SourceRecord], meta: dict[str, str]) -> None:
+    """Write the SQLite index and its key table; rows go out in batches to keep the build's memory low."""
     conn = sqlite3.connect(path)
     try:
         conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-        place_rows, name_rows, demonym_rows = [], [], []
+        place_rows: list[tuple[Any, ...]] = []
+        skeleton_rows: list[tuple[str, str]] = []
+        demonym_rows: list[tuple[str, str, int]] = []
+        keys: dict[str, list[tuple[Any, ...]]] = {}
+        n_names = 0
+
+        def flush() -> None:
+            conn.executemany(f"INSERT INTO places VALUES ({','.join('?' * 17)})", place_rows)
+            conn.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?)", skeleton_rows)
+            place_rows.clear()
+            skeleton_rows.clear()
+
         for pid, record in enumerate(_progress(records, len(records), "indexing gazetteer"), start=1):
             p = record.place
             place_rows.append((pid, p.id, p.geonameid, p.source, p.name, p.kind, p.feature_code, p.country,
                                p.admin1, p.lat, p.lon, p.population, p.geometry, int(p.approximate),
-                               p.prominence, p.provenance))
-            for position, name in enumerate(record.names):
-                keys = _indexable(name)
-                if keys is not None:
-                    name_rows.append((*keys, name, int(position == 0), pid))
+                               p.prominence, p.provenance, json.dumps(record.names, ensure_ascii=False)))
+            stored = _place_tuple(p)
+            for position, name in enumerate(record.names):  # names are unique per record
+                found = _indexable(name)
+                if found is None:
+                    continue
+                key, skel, folded = found
+                keys.setdefault(key, []).append((name, folded, position == 0, pid, stored))
+                skeleton_rows.append((skel, key))
+                n_names += 1
             for demonym in record.demonyms:
                 demonym_rows.append((fold(demonym), demonym, pid))
-        conn.executemany(f"INSERT INTO places VALUES ({','.join('?' * 16)})", place_rows)
-        conn.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_rows)
+            if len(place_rows) >= 20_000:
+                flush()
+        flush()
         conn.executemany("INSERT INTO demonyms VALUES (?,?,?)", demonym_rows)
+        by_prominence = (  # most prominent first, so a lookup can stop once nothing left can make its top N
+            (key, tuple(sorted(rows, key=lambda r: (-r[4][13], r[3], r[0])))) for key, rows in keys.items()
+        )
+        write_keystore(keys_file, by_prominence, len(keys), meta["build_id"])
+        n_keys = len(keys)
+        keys.clear()
         conn.executescript(_INDEXES)
-        meta = {**meta, "places": str(len(place_rows)), "names": str(len(name_rows)), "complete": "1"}
+        meta = {**meta, "places": str(len(records)), "names": str(n_names), "keys": str(n_keys), "complete": "1"}
         conn.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
         conn.commit()
         conn.execute("ANALYZE")
@@ -136,7 +171,7 @@ def _status(path: Path, fingerprint: str) -> str:
         meta = _read_meta(path)
     except sqlite3.DatabaseError:
         return "corrupt"
-    if meta.get("complete") != "1":
+    if meta.get("complete") != "1" or read_build_id(keys_path(path)) != meta.get("build_id"):
         return "corrupt"
     return "fresh" if meta.get("fingerprint") == fingerprint else "stale"
 
@@ -152,8 +187,10 @@ def build_index(path: Path, sources: Sequence[Source]) -> None:
         if isinstance(source, PackSource):
             aliases.extend(source.aliases)
     assembled = assemble(records, aliases)
+    del records  # the assembled copies replace them
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp_keys = path.with_name(f".{keys_path(path).name}.{os.getpid()}.tmp")
     try:
         tmp.unlink(missing_ok=True)
         meta = {
@@ -161,16 +198,21 @@ def build_index(path: Path, sources: Sequence[Source]) -> None:
             "fingerprint": fingerprint_of(sources),
             "sources": json.dumps({s.name: s.fingerprint() for s in sources}),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "build_id": uuid.uuid4().hex,
         }
-        _write(tmp, assembled, meta)
+        _write(tmp, tmp_keys, assembled, meta)
         elapsed = time.time() - started
         conn = sqlite3.connect(tmp)
         conn.execute("INSERT INTO meta VALUES ('build_seconds', ?)", (f"{elapsed:.1f}",))
         conn.commit()
         conn.close()
+        # Key table first, then the index: a reader that sees the new index always finds its key table;
+        # one that sees a new key table beside the old index finds the build ids differ and waits for the lock.
+        os.replace(tmp_keys, keys_path(path))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+        tmp_keys.unlink(missing_ok=True)
     log.info("gazetteer index built in %.1f s: %s", time.time() - started, path)
 
 
@@ -214,20 +256,21 @@ class NameIndex:
         try:
             self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             self.meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+            self._conn.execute("PRAGMA mmap_size = 268435456")  # read pages in place, no copies
         except sqlite3.DatabaseError as exc:
             raise IndexCorruptError(
                 f"gazetteer index {self.path} cannot be read ({exc}); run 'geo gazetteer rebuild'"
             ) from exc
-        cols = ", ".join(f"p.{c}" for c in PLACE_COLUMNS)
-        self._sql_loose = f"SELECT n.name, n.fold, n.is_primary, {cols} FROM names n JOIN places p ON p.pid = n.pid " \
-                          "WHERE n.loose = ?"
-        self._sql_skeleton = f"SELECT n.name, n.fold, n.is_primary, n.loose, {cols} FROM names n " \
-                             "JOIN places p ON p.pid = n.pid WHERE n.skeleton = ? LIMIT 400"
+        self._keys = KeyStore(keys_path(self.path))
+        if self._keys.build_id != self.meta.get("build_id"):
+            raise IndexCorruptError(f"gazetteer key table {self._keys.path} does not belong to {self.path}; "
+                                    "run 'geo gazetteer rebuild'")
         self._places: dict[int, Place] = {}
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection and unmap the key table."""
         self._conn.close()
+        self._keys.close()
 
     def _query(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         try:
@@ -237,22 +280,23 @@ class NameIndex:
                 f"gazetteer index {self.path} is damaged ({exc}); run 'geo gazetteer rebuild'"
             ) from exc
 
-    def _place(self, row: Sequence[Any], offset: int) -> Place:
-        pid = row[offset]
-        place = self._places.get(pid)
-        if place is None:
-            place = self._places[pid] = place_from_row(row[offset:])
-        return place
+    def by_loose(self, key: str) -> list[tuple[str, str, bool, Place]]:
+        """Return (name, folded name, is preferred name, place) for every name whose loose key is ``key``."""
+        found = self._keys.get(key)
+        if not found:
+            return []
+        out = []
+        places = self._places
+        for name, folded, primary, pid, stored in found:
+            place = places.get(pid)
+            if place is None:
+                place = places[pid] = Place(*stored)
+            out.append((name, folded, primary, place))
+        return out
 
-    def by_loose(self, key: str) -> Iterator[tuple[str, str, bool, Place]]:
-        """Yield (name, folded name, is primary, place) for every name whose loose key is ``key``."""
-        for row in self._query(self._sql_loose, (key,)):
-            yield row[0], row[1], bool(row[2]), self._place(row, 3)
-
-    def by_skeleton(self, key: str) -> Iterator[tuple[str, str, str, Place]]:
-        """Yield (name, folded name, loose key, place) for names with consonant skeleton ``key`` (at most 400)."""
-        for row in self._query(self._sql_skeleton, (key,)):
-            yield row[0], row[1], row[3], self._place(row, 4)
+    def loose_keys_by_skeleton(self, key: str) -> list[str]:
+        """Loose keys whose consonant skeleton is ``key`` (at most 400): candidates for fuzzy matching."""
+        return [r[0] for r in self._query("SELECT loose FROM skeletons WHERE skeleton = ? LIMIT 400", (key,))]
 
     def by_id(self, place_id: str) -> list[Place]:
         """Places with this id (zero or one)."""
@@ -267,9 +311,8 @@ class NameIndex:
 
     def names_of(self, place_id: str) -> list[str]:
         """Every indexed name of a place, the preferred one first."""
-        rows = self._query("SELECT n.name FROM names n JOIN places p ON p.pid = n.pid WHERE p.id = ? "
-                           "ORDER BY n.is_primary DESC, n.rowid", (place_id,))
-        return [r[0] for r in rows]
+        rows = self._query("SELECT names FROM places WHERE id = ?", (place_id,))
+        return list(json.loads(rows[0][0])) if rows else []
 
     def provenance(self, place_id: str) -> str | None:
         """The raw source row or derivation note of a place."""

@@ -8,12 +8,14 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -22,8 +24,8 @@ from gazetteer.config import default_cache_dir, packs_from_env
 from gazetteer.errors import GazetteerError, IndexCorruptError
 from gazetteer.index import SCHEMA_VERSION, NameIndex, ensure_index
 from gazetteer.model import KINDS, Candidate, Match, Place
-from gazetteer.normalize import ARTICLES, fold, loose, skeleton, split_generic
-from gazetteer.rank import MATCH_SCORES, distance_km, prominence, score
+from gazetteer.normalize import ARTICLES, fold, loose, loose_from_fold, skeleton, split_generic
+from gazetteer.rank import MATCH_SCORES, distance_km, prominence, score, upper_bound
 from gazetteer.sources.base import Source
 from gazetteer.sources.cities import CitiesSource
 from gazetteer.sources.countries import CountriesSource
@@ -55,22 +57,24 @@ class _Overlay:
 
     def __init__(self, packs: Sequence[PackSource]) -> None:
         self.by_loose: dict[str, list[tuple[str, str, bool, Place]]] = defaultdict(list)
-        self.by_skeleton: dict[str, list[tuple[str, str, str, Place]]] = defaultdict(list)
+        self.by_skeleton: dict[str, set[str]] = defaultdict(set)
         self.ids: set[str] = set()
         self.places: list[Place] = []
         for pack in packs:
             for record in pack.records():
                 place = record.place
                 value = prominence(place.kind, place.feature_code, place.population, len(record.names))
-                place = Place(**{**{f: getattr(place, f) for f in place.__slots__}, "prominence": value})
+                place = replace(place, prominence=value)
                 self.ids.add(place.id)
                 self.places.append(place)
                 for position, name in enumerate(record.names):
-                    folded = fold(name)
-                    if not folded:
+                    folded, key = fold(name), loose(name)
+                    if not folded or not key:
                         continue
-                    self.by_loose[loose(name)].append((name, folded, position == 0, place))
-                    self.by_skeleton[skeleton(name)].append((name, folded, loose(name), place))
+                    self.by_loose[key].append((name, folded, position == 0, place))
+                    self.by_skeleton[skeleton(name)].add(key)
+        for rows in self.by_loose.values():  # most prominent first, as in the index
+            rows.sort(key=lambda row: -row[3].prominence)
 
 
 class Gazetteer:
@@ -176,21 +180,20 @@ class Gazetteer:
         wanted_kinds = self._kinds(kinds)
         code = self._country_code(country) if country else None
         point = self._near_point(near)
-        core, term, cue = split_generic(text)
-        variants: list[tuple[str, tuple[str, ...]]] = []
-        full = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
-        variants.append((full, ()))
-        if term:
-            variants.append((core, cue))
-        best: dict[str, Candidate] = {}
+        variants: list[tuple[str, tuple[str, ...]]]
+        if " " in text:  # generic terms need two words at least
+            core, term, cue = split_generic(text)
+            full = text[4:] if text[:4].lower() == "the " else text
+            variants = [(full, ()), (core, cue)] if term else [(full, ())]
+        else:
+            variants = [(text, ())]
+        search = _Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else frozenset())
         for variant, cue_kinds in variants:
-            for match, place, user in self._exact_matches(variant):
-                self._consider(best, place, match, user, cue_kinds, code, point, wanted_kinds)
-        if not best:
+            self._exact_matches(search, variant, cue_kinds)
+        if not search.best:
             for variant, cue_kinds in variants:
-                for match, place, user in self._fuzzy_matches(variant):
-                    self._consider(best, place, match, user, cue_kinds, code, point, wanted_kinds)
-        ranked = sorted(best.values(), key=lambda c: (-c.score, -c.place.prominence, c.place.id))
+                self._fuzzy_matches(search, variant, cue_kinds)
+        ranked = sorted(search.best.values(), key=lambda c: (-c.score, -c.place.prominence, c.place.id))
         return ranked[:limit]
 
     def demonym(self, word: str) -> list[Place]:
@@ -262,61 +265,93 @@ class Gazetteer:
             raise GazetteerError(f"near point {lat},{lon} is out of range (LAT,LON in degrees)")
         return lat, lon
 
-    def _exact_matches(self, text: str) -> Iterable[tuple[Match, Place, bool]]:
-        q_casefold, q_fold, q_loose = text.casefold(), fold(text), loose(text)
+    def _sources_of(self, key: str) -> list[tuple[list[tuple[str, str, bool, Place]], bool]]:
+        """The index rows, then the user-pack rows, of a loose key, each list with its "from a user pack" flag."""
+        found = [(self.index.by_loose(key), False)]
+        if self.pack_paths and key in self.overlay.by_loose:
+            found.append((self.overlay.by_loose[key], True))
+        return found
+
+    def _exact_matches(self, search: _Search, text: str, cue: tuple[str, ...]) -> None:
+        """Offer every place with a name sharing the loose key of ``text`` (exact, alternate or normalized)."""
+        q_fold = fold(text)
+        q_loose = loose_from_fold(q_fold)
         if not q_loose:
             return
-        rows = [(*row, False) for row in self.index.by_loose(q_loose)]
-        if self.pack_paths:
-            rows += [(*row, True) for row in self.overlay.by_loose.get(q_loose, [])]
+        q_casefold = text.casefold()
         short = len(q_loose) <= 3  # "US", "UK", "Osh": loose folds would merge unrelated short names
-        for name, name_fold, primary, place, user in rows:
-            if short and name_fold != q_fold:
-                continue
-            if name.casefold() == q_casefold:
-                kind = "exact" if primary else "alternate"
-                yield Match(kind, name, MATCH_SCORES[kind]), place, user
-            elif name_fold == q_fold:
-                yield Match("normalized", name, MATCH_SCORES["normalized"]), place, user
-            elif _has_article(q_fold) != _has_article(name_fold):
-                # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"
-                yield Match("normalized", name, MATCH_SCORES["loose_article"]), place, user
-            else:
-                yield Match("normalized", name, MATCH_SCORES["loose"]), place, user
+        q_article = _has_article(q_fold)
+        for rows, user in self._sources_of(q_loose):
+            for name, name_fold, primary, place in rows:  # index rows come most prominent first
+                if search.hopeless(place.prominence, cue):
+                    break
+                if name_fold == q_fold:
+                    if name.casefold() == q_casefold:
+                        kind = "exact" if primary else "alternate"
+                    else:
+                        kind = "normalized"
+                    search.offer(place, kind, name, MATCH_SCORES[kind], user, cue)
+                elif not short:
+                    # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"
+                    weaker = _has_article(name_fold) != q_article
+                    search.offer(place, "normalized", name, MATCH_SCORES["loose_article" if weaker else "loose"],
+                                 user, cue)
 
-    def _fuzzy_matches(self, text: str) -> Iterable[tuple[Match, Place, bool]]:
+    def _fuzzy_matches(self, search: _Search, text: str, cue: tuple[str, ...]) -> None:
         """Bounded fallback: names sharing the consonant skeleton (or missing one consonant) and ≥ 0.8 similar."""
         q_loose, q_skel = loose(text), skeleton(text)
         if len(q_skel) < 3:
             return
-        keys = [q_skel]
+        skeletons = [q_skel]
         if len(q_skel) >= 4:
-            keys += [q_skel[:i] + q_skel[i + 1:] for i in range(len(q_skel))]
-        seen: set[str] = set()
-        for key in dict.fromkeys(keys):
-            rows = [(*row, False) for row in self.index.by_skeleton(key)]
+            skeletons += [q_skel[:i] + q_skel[i + 1:] for i in range(len(q_skel))]
+        keys: dict[str, float] = {}
+        for skel in dict.fromkeys(skeletons):
+            found = self.index.loose_keys_by_skeleton(skel)
             if self.pack_paths:
-                rows += [(*row, True) for row in self.overlay.by_skeleton.get(key, [])]
-            for name, _, name_loose, place, user in rows:
-                marker = f"{place.id}\0{name_loose}"
-                if marker in seen:
-                    continue
-                seen.add(marker)
-                ratio = SequenceMatcher(None, q_loose, name_loose).ratio()
-                if ratio >= _FUZZY_MIN_RATIO:
-                    yield Match("fuzzy", name, MATCH_SCORES["fuzzy"] * ratio), place, user
+                found = [*found, *self.overlay.by_skeleton.get(skel, ())]
+            for key in found:
+                if key not in keys:
+                    keys[key] = SequenceMatcher(None, q_loose, key).ratio()
+        for key, ratio in keys.items():
+            if ratio < _FUZZY_MIN_RATIO:
+                continue
+            for rows, user in self._sources_of(key):
+                for name, _, _, place in rows:
+                    search.offer(place, "fuzzy", name, MATCH_SCORES["fuzzy"] * ratio, user, cue)
 
-    def _consider(self, best: dict[str, Candidate], place: Place, match: Match, user: bool, cue: tuple[str, ...],
-                  code: str | None, point: tuple[float, float] | None, kinds: frozenset[str] | None) -> None:
-        if code and place.country != code:
+
+class _Search:
+    """One lookup's state: its filters, the best candidate per place, and the running k-th best score."""
+
+    __slots__ = ("best", "code", "heap", "kinds", "limit", "overridden", "point")
+
+    def __init__(self, limit: int, code: str | None, point: tuple[float, float] | None,
+                 kinds: frozenset[str] | None, overridden: set[str] | frozenset[str]) -> None:
+        self.best: dict[str, Candidate] = {}
+        self.heap: list[float] = []  # the `limit` best first-seen scores (a lower bound of the k-th best)
+        self.limit, self.code, self.point, self.kinds, self.overridden = limit, code, point, kinds, overridden
+
+    def hopeless(self, place_prominence: float, cue: tuple[str, ...]) -> bool:
+        """True when no row of this prominence or less can enter the top ``limit`` any more."""
+        return len(self.heap) >= self.limit and upper_bound(place_prominence, bool(cue)) < self.heap[0]
+
+    def offer(self, place: Place, match_type: str, name: str, match_score: float, user: bool,
+              cue: tuple[str, ...]) -> None:
+        """Score a matched place and keep it if it passes the filters and beats its earlier match."""
+        if (self.code and place.country != self.code) or (self.kinds and place.kind not in self.kinds):
             return
-        if kinds and place.kind not in kinds:
-            return
-        if not user and self.pack_paths and place.id in self.overlay.ids:
+        if not user and place.id in self.overridden:
             return  # a user pack row replaces the embedded record with the same id
+        point = self.point
         km = distance_km(point[0], point[1], place.lat, place.lon) if point else None
-        value = score(match.score, place.prominence, kind_cue=bool(cue) and place.kind in cue,
+        value = score(match_score, place.prominence, kind_cue=bool(cue) and place.kind in cue,
                       kind_miss=bool(cue) and place.kind not in cue, km=km, user=user)
-        old = best.get(place.id)
-        if old is None or value > old.score:
-            best[place.id] = Candidate(place=place, match=match, score=value)
+        old = self.best.get(place.id)
+        if old is None:
+            heapq.heappush(self.heap, value)
+            if len(self.heap) > self.limit:
+                heapq.heappop(self.heap)
+        elif value <= old.score:
+            return
+        self.best[place.id] = Candidate(place=place, match=Match(match_type, name, match_score), score=value)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["MATCH_SCORES", "distance_km", "prominence", "score"]
+__all__ = ["MATCH_SCORES", "distance_km", "prominence", "score", "upper_bound"]
 
 _KIND_BASE = {
     "continent": 1.0, "country": 0.95, "sea": 0.8, "admin1": 0.75, "region": 0.7, "island": 0.6, "river": 0.6,
@@ -73,3 +73,8 @@ def score(match: float, place_prominence: float, *, kind_cue: bool = False, kind
     if user:
         value += 0.02
     return value
+
+
+def upper_bound(place_prominence: float, cue: bool) -> float:
+    """The best :func:`score` a place of this prominence can reach (a perfect match, no distance penalty)."""
+    return score(1.0, place_prominence, kind_cue=cue, user=True)

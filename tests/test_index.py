@@ -84,3 +84,18 @@ def test_info_reports_sources_counts_and_size(small_gazetteer: Gazetteer) -> Non
     assert info["places"] == sum(info["places_by_source"].values()) > 250
     assert info["index_bytes"] > 0 and info["build_seconds"] >= 0
     assert "countries" in info["sources"]
+
+
+def test_damaged_or_foreign_key_table_is_rebuilt(small_gazetteer: Gazetteer) -> None:
+    from gazetteer.index import keys_path
+
+    small_gazetteer.lookup("Greece")
+    small_gazetteer.close()
+    keys = keys_path(small_gazetteer.index_path)
+    keys.write_bytes(keys.read_bytes()[:100])  # truncated: header intact, slots gone
+    gaz = Gazetteer(cache_dir=small_gazetteer.cache_dir, sources=small_gazetteer.sources, packs=[])
+    assert gaz.lookup("Greece")[0].place.country == "GR"
+    gaz.close()
+    keys.write_bytes(b"GEOKEYS1" + bytes(100))  # a key table of another build
+    gaz = Gazetteer(cache_dir=small_gazetteer.cache_dir, sources=small_gazetteer.sources, packs=[])
+    assert gaz.lookup("Turkey")[0].place.country == "TR"

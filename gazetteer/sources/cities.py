@@ -49,7 +49,8 @@ class CitiesSource:
         cities = _load_package_json(f"{self.dataset}.json")
         countries = _load_package_json("countries.json")
         capitals = self._capitals(cities, countries)
-        for gid, row in cities.items():
+        while cities:  # pop as we go: the parsed JSON is the biggest thing in memory during a build
+            _, row = cities.popitem()
             geonameid = int(row["geonameid"])
             is_capital = capitals.get(row["countrycode"]) == geonameid
             place = Place(
