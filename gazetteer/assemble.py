@@ -69,7 +69,7 @@ def _apply_aliases(merged: dict[str, SourceRecord], aliases: Sequence[Alias]) ->
         if place.kind in ("admin1", "country"):
             index[(place.country or "", place.kind, fold(place.name))].append(place.id)
     for alias in aliases:
-        for place_id in index.get((alias.country, alias.kind, fold(alias.admin1)), ()):
+        for place_id in index.get((alias.country, alias.kind, fold(alias.target)), ()):
             record = merged[place_id]
             merged[place_id] = replace(record, names=(*record.names, alias.alias))
 

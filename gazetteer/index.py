@@ -26,6 +26,7 @@ from gazetteer.errors import IndexCorruptError
 from gazetteer.keystore import KeyStore, read_build_id, write_keystore
 from gazetteer.model import Place
 from gazetteer.normalize import fold, loose, skeleton
+from gazetteer.rank import prominence_signature
 from gazetteer.sources.base import Source, SourceRecord
 from gazetteer.sources.packs import PackSource
 
@@ -59,7 +60,7 @@ CREATE INDEX places_geonameid ON places (geonameid);
 
 def fingerprint_of(sources: Sequence[Source]) -> str:
     """Hash of the schema version, the Python version (the key rows are ``marshal`` data) and the sources."""
-    text = f"schema={SCHEMA_VERSION}\npython={sys.version_info[:2]}\n" + "\n".join(
+    text = f"schema={SCHEMA_VERSION}\npython={sys.version_info[:2]}\nrank={prominence_signature()}\n" + "\n".join(
         f"{s.name}={s.fingerprint()}" for s in sources)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
@@ -89,12 +90,11 @@ def _indexable(name: str) -> tuple[str, str, str] | None:
     return key, skeleton(name), folded
 
 
-def _progress(iterable: Any, total: int, desc: str) -> Any:
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover - tqdm is a dependency
-        return iterable
-    return tqdm(iterable, total=total, desc=desc, unit="place", file=sys.stderr, disable=None, leave=False)
+def _progress(iterable: Any, total: int, desc: str, unit: str = "place") -> Any:
+    """A progress bar on stderr, shown only when stderr is a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, disable=None, leave=False)
 
 
 def keys_path(path: Path) -> Path:
@@ -181,7 +181,7 @@ def build_index(path: Path, sources: Sequence[Source]) -> None:
     started = time.time()
     records: list[SourceRecord] = []
     aliases = []
-    for source in sources:
+    for source in _progress(sources, len(sources), "reading gazetteer sources", unit="source"):
         log.info("reading %s", source.name)
         records.extend(source.records())
         if isinstance(source, PackSource):

@@ -121,11 +121,14 @@ class Gazetteer:
     def index(self) -> NameIndex:
         """The open name index, built or rebuilt first when missing, stale or unreadable."""
         if self._index is None:
-            ensure_index(self.index_path, self.sources)
-            try:
-                self._index = NameIndex(self.index_path)
-            except IndexCorruptError:
-                ensure_index(self.index_path, self.sources, force=True)
+            for force in (False, False, True):  # a concurrent rebuild may swap the files between two opens
+                ensure_index(self.index_path, self.sources, force=force)
+                try:
+                    self._index = NameIndex(self.index_path)
+                    break
+                except IndexCorruptError as exc:
+                    log.warning("%s", exc)
+            else:
                 self._index = NameIndex(self.index_path)
         return self._index
 

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["MATCH_SCORES", "distance_km", "prominence", "score", "upper_bound"]
+__all__ = ["MATCH_SCORES", "distance_km", "prominence", "prominence_signature", "score", "upper_bound"]
 
 _KIND_BASE = {
-    "continent": 1.0, "country": 0.95, "sea": 0.8, "admin1": 0.75, "region": 0.7, "island": 0.6, "river": 0.6,
+    "continent": 1.0, "country": 0.95, "sea": 0.8, "admin1": 0.65, "region": 0.7, "island": 0.6, "river": 0.6,
     "road": 0.6, "border": 0.6, "admin2": 0.55, "mountain": 0.5, "crossing": 0.5, "airspace": 0.5, "site": 0.45,
 }
+#: Weights of kind/rank, population and number of names in :func:`prominence`.
+_WEIGHTS = (0.45, 0.35, 0.20)
 _CODE_BASE = {"PPLC": 0.85, "PPLA": 0.7, "PPLG": 0.6, "PPLA2": 0.6, "PPLA3": 0.5, "PPLA4": 0.45, "PPL": 0.4}
 
 #: Score of each match type (fuzzy is further multiplied by the string similarity).
-MATCH_SCORES = {"exact": 1.0, "alternate": 0.97, "normalized": 0.92, "loose": 0.7, "loose_article": 0.6, "fuzzy": 0.6}
+MATCH_SCORES = {"exact": 1.0, "alternate": 0.92, "normalized": 0.9, "loose": 0.7, "loose_article": 0.6, "fuzzy": 0.6}
 
 _EARTH_HALF_CIRCUMFERENCE_KM = 20037.5
 
@@ -36,7 +38,13 @@ def prominence(kind: str, feature_code: str | None, population: int, n_names: in
     base = _KIND_BASE.get(kind) or _CODE_BASE.get(feature_code or "", 0.35)
     pop = min(1.0, math.log10(max(population, 0) + 1) / 7.0)
     names = min(1.0, math.log10(max(n_names, 0) + 1) / 2.3)
-    return round(0.45 * base + 0.35 * pop + 0.20 * names, 5)
+    w_base, w_pop, w_names = _WEIGHTS
+    return round(w_base * base + w_pop * pop + w_names * names, 5)
+
+
+def prominence_signature() -> str:
+    """The prominence tables as text: part of the index fingerprint, since prominence is stored in the index."""
+    return repr((sorted(_KIND_BASE.items()), sorted(_CODE_BASE.items()), _WEIGHTS))
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

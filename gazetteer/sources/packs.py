@@ -14,7 +14,9 @@ Schema (CSV header, or GeoJSON feature properties with the geometry in place of 
 
 A second, smaller form adds names to places of other sources (AP state abbreviations, for example)::
 
-    alias,country,admin1,kind,source
+    alias,country,target,kind,source
+
+``target`` is the preferred name of a ``country`` or ``admin1`` place of that country ("Calif." → California).
 
 Any bad row raises :class:`~gazetteer.errors.PackError` naming the file and the line; nothing is half-loaded.
 """
@@ -43,17 +45,17 @@ PACK_COLUMNS = (
     "id", "name", "alternate_names", "kind", "feature_code", "country", "admin1", "lat", "lon", "population",
     "geonameid", "wkt", "approximate", "source",
 )
-ALIAS_COLUMNS = ("alias", "country", "admin1", "kind", "source")
+ALIAS_COLUMNS = ("alias", "country", "target", "kind", "source")
 _REQUIRED = ("id", "name", "kind", "source")
 
 
 @dataclass(frozen=True, slots=True)
 class Alias:
-    """An extra name for the place of ``kind`` named ``admin1`` in ``country``."""
+    """An extra name for the place of ``kind`` named ``target`` in ``country``."""
 
     alias: str
     country: str
-    admin1: str
+    target: str
     kind: str
     source: str
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -18,6 +17,7 @@ from typing import Any
 
 from gazetteer.model import Place
 from gazetteer.normalize import fold
+from gazetteer.rank import distance_km
 from gazetteer.sources.base import SourceRecord, package_version, provenance
 
 __all__ = ["RegionsSource", "link_admin1"]
@@ -79,12 +79,6 @@ class RegionsSource:
                 yield SourceRecord(place=place, names=tuple(dict.fromkeys(n for n in names if n)))
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def link_admin1(cities: Iterable[SourceRecord], regions: Iterable[SourceRecord]) -> dict[tuple[str, str], str]:
     """Map (country, GeoNames admin-1 code) → the place id of the matching admin-1 region.
 
@@ -100,10 +94,7 @@ def link_admin1(cities: Iterable[SourceRecord], regions: Iterable[SourceRecord])
     dict
         Only codes with a clear majority are linked; the others stay unnamed.
     """
-    by_csc_id = {}
-    for record in regions:
-        key = record.place.id.rsplit(":", 1)[1]
-        by_csc_id[key] = record.place.id
+    by_csc_id = {record.place.id.rsplit(":", 1)[1]: record.place.id for record in regions}
     towns: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
     for country_dir in _country_dirs():
         states_dir = country_dir.joinpath("states")
@@ -124,16 +115,14 @@ def link_admin1(cities: Iterable[SourceRecord], regions: Iterable[SourceRecord])
         if not record.admin1_code or not place.country:
             continue
         for lat, lon, state_id in towns.get((place.country, fold(place.name)), ()):
-            if abs(lat - place.lat) < 0.3 and _km(lat, lon, place.lat, place.lon) < 25:
+            if abs(lat - place.lat) < 0.3 and distance_km(lat, lon, place.lat, place.lon) < 25:
                 votes[(place.country, record.admin1_code)][state_id] += 1
                 break
     linked: dict[tuple[str, str], str] = {}
-    for key, counter in votes.items():
-        (state_id, top), *rest = counter.most_common(2) + [("", 0)]
+    for code, counter in votes.items():
+        state_id, top = counter.most_common(1)[0]
         total = sum(counter.values())
-        if state_id in by_csc_id and top >= 2 and top >= 0.6 * total:
-            linked[key] = by_csc_id[state_id]
-        elif state_id in by_csc_id and total == 1:
-            linked[key] = by_csc_id[state_id]
+        if state_id in by_csc_id and (total == 1 or (top >= 2 and top >= 0.6 * total)):
+            linked[code] = by_csc_id[state_id]
     log.debug("linked %d GeoNames admin-1 codes to regions", len(linked))
     return linked
