@@ -75,12 +75,14 @@ def _apply_aliases(merged: dict[str, SourceRecord], aliases: Sequence[Alias]) ->
 
 
 def _admin1_weight(merged: dict[str, SourceRecord]) -> dict[tuple[str, str], int]:
-    """Sum of town populations per (country, admin-1 name): a size proxy for regions without a population."""
+    """Population of the largest town per (country, admin-1 name): a lower bound of the region's size, used to
+    rank regions that have no population of their own (never stored as their population)."""
     weight: dict[tuple[str, str], int] = defaultdict(int)
     for record in merged.values():
         place = record.place
         if place.kind == "populated_place" and place.admin1:
-            weight[(place.country or "", place.admin1)] += place.population
+            key = (place.country or "", place.admin1)
+            weight[key] = max(weight[key], place.population)
     return weight
 
 

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 _FUZZY_MIN_RATIO = 0.8
+_FUZZY_MIN_SPELLING = 0.75
 
 Near = tuple[float, float] | str | None
 
@@ -303,6 +304,7 @@ class Gazetteer:
     def _fuzzy_matches(self, search: _Search, text: str, cue: tuple[str, ...]) -> None:
         """Bounded fallback: names sharing the consonant skeleton (or missing one consonant) and ≥ 0.8 similar."""
         q_loose, q_skel = loose(text), skeleton(text)
+        q_letters = fold(text).replace(" ", "")
         if len(q_skel) < 3:
             return
         skeletons = [q_skel]
@@ -320,7 +322,10 @@ class Gazetteer:
             if ratio < _FUZZY_MIN_RATIO:
                 continue
             for rows, user in self._sources_of(key):
-                for name, _, _, place in rows:
+                for name, name_fold, _, place in rows:
+                    # the spelling itself must be close too, not only its transliteration key
+                    if SequenceMatcher(None, q_letters, name_fold.replace(" ", "")).ratio() < _FUZZY_MIN_SPELLING:
+                        continue
                     search.offer(place, "fuzzy", name, MATCH_SCORES["fuzzy"] * ratio, user, cue)
 
 

@@ -28,7 +28,7 @@ _WEIGHTS = (0.45, 0.35, 0.20)
 _CODE_BASE = {"PPLC": 0.85, "PPLA": 0.7, "PPLG": 0.6, "PPLA2": 0.6, "PPLA3": 0.5, "PPLA4": 0.45, "PPL": 0.4}
 
 #: Score of each match type (fuzzy is further multiplied by the string similarity).
-MATCH_SCORES = {"exact": 1.0, "alternate": 0.92, "normalized": 0.9, "loose": 0.7, "loose_article": 0.6, "fuzzy": 0.6}
+MATCH_SCORES = {"exact": 1.0, "alternate": 0.96, "normalized": 0.95, "loose": 0.7, "loose_article": 0.6, "fuzzy": 0.6}
 
 _EARTH_HALF_CIRCUMFERENCE_KM = 20037.5
 

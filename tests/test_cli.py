@@ -89,3 +89,33 @@ def test_info_json(full_gazetteer, capsys) -> None:
     assert main(["gazetteer", "info", "--format", "json", "--cache-dir", str(full_gazetteer.cache_dir)]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["places"] > 200_000 and info["places_by_source"]["geonames"] > 200_000
+
+
+def test_packs_and_cache_dir_from_the_environment(tmp_path: Path) -> None:
+    pack = tmp_path / "mine.csv"
+    pack.write_text("id,name,alternate_names,kind,feature_code,country,admin1,lat,lon,population,geonameid,wkt,"
+                    "approximate,source\nobs-9,Observation Point Nine,OP9,site,,SY,Idlib,35.75,36.6,,,,true,"
+                    "approximate: test\n", encoding="utf-8")
+    import os
+
+    env = {**os.environ, "GEO_CACHE_DIR": str(tmp_path / "cache"), "GEO_PACKS": str(pack)}
+    code = ("import sys; from geo.cli import main; from gazetteer.sources.countries import CountriesSource; "
+            "import gazetteer.lookup as l; l.default_sources = lambda: [CountriesSource()]; "
+            "sys.exit(main(sys.argv[1:]))")
+    result = subprocess.run([sys.executable, "-c", code, "gazetteer", "lookup", "OP9", "--format", "json"],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    [found] = json.loads(result.stdout)
+    assert found["id"] == "pack:mine:obs-9" and found["kind"] == "site"
+    assert (tmp_path / "cache").is_dir()
+
+
+@pytest.mark.slow
+def test_near_a_named_place_and_repeated_kinds(full_gazetteer, capsys) -> None:
+    cache = str(full_gazetteer.cache_dir)
+    assert main(["gazetteer", "lookup", "Ayvacik", "--near", "Samsun", "--format", "json", "--cache-dir", cache]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["admin1"] == "Samsun"
+    assert main(["gazetteer", "lookup", "Idlib", "--kind", "admin1", "--kind", "country", "--format", "json",
+                 "--cache-dir", cache]) == 0
+    assert {r["kind"] for r in json.loads(capsys.readouterr().out)} == {"admin1"}
+    assert main(["gazetteer", "lookup", "Idlib", "--near", "Narnia Nowhere Land", "--cache-dir", cache]) == 1
