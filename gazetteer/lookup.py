@@ -188,7 +188,8 @@ class Gazetteer:
         if " " in text:  # generic terms need two words at least
             core, term, cue = split_generic(text)
             full = text[4:] if text[:4].lower() == "the " else text
-            variants = [(full, ()), (core, cue)] if term else [(full, ())]
+            # The cue counts for the full name too: "Red Sea" is the sea before the province of that name.
+            variants = [(full, cue), (core, cue)] if term else [(full, ())]
         else:
             variants = [(text, ())]
         search = _Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else frozenset())

@@ -23,6 +23,9 @@ _KIND_BASE = {
     "continent": 1.0, "country": 0.95, "sea": 0.8, "admin1": 0.65, "region": 0.7, "island": 0.6, "river": 0.6,
     "road": 0.6, "border": 0.6, "admin2": 0.55, "mountain": 0.5, "crossing": 0.5, "airspace": 0.5, "site": 0.45,
 }
+#: Kinds that have no population of their own.
+_UNPOPULATED_KINDS = frozenset({"continent", "sea", "region", "island", "river", "mountain", "road", "border",
+                                "crossing", "site", "airspace"})
 #: Weights of kind/rank, population and number of names in :func:`prominence`.
 _WEIGHTS = (0.45, 0.35, 0.20)
 _CODE_BASE = {"PPLC": 0.85, "PPLA": 0.7, "PPLG": 0.6, "PPLA2": 0.6, "PPLA3": 0.5, "PPLA4": 0.45, "PPL": 0.4}
@@ -34,17 +37,24 @@ _EARTH_HALF_CIRCUMFERENCE_KM = 20037.5
 
 
 def prominence(kind: str, feature_code: str | None, population: int, n_names: int) -> float:
-    """Return a 0–1 prominence from kind and rank, population and number of names."""
+    """Return a 0–1 prominence from kind and rank, population and number of names.
+
+    Seas, rivers, regions, roads and other features that have no population of their own are ranked on kind and
+    names alone, so the Pacific is not outranked by every small town called Pacific.
+    """
     base = _KIND_BASE.get(kind) or _CODE_BASE.get(feature_code or "", 0.35)
     pop = min(1.0, math.log10(max(population, 0) + 1) / 7.0)
     names = min(1.0, math.log10(max(n_names, 0) + 1) / 2.3)
     w_base, w_pop, w_names = _WEIGHTS
+    if population <= 0 and kind in _UNPOPULATED_KINDS:
+        w_base += w_pop
+        w_pop = 0.0
     return round(w_base * base + w_pop * pop + w_names * names, 5)
 
 
 def prominence_signature() -> str:
     """The prominence tables as text: part of the index fingerprint, since prominence is stored in the index."""
-    return repr((sorted(_KIND_BASE.items()), sorted(_CODE_BASE.items()), _WEIGHTS))
+    return repr((sorted(_KIND_BASE.items()), sorted(_CODE_BASE.items()), _WEIGHTS, sorted(_UNPOPULATED_KINDS)))
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
