@@ -34,7 +34,7 @@ __all__ = ["SCHEMA_VERSION", "NameIndex", "PLACE_COLUMNS", "ensure_index", "fing
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 PLACE_COLUMNS = (
     "pid", "id", "geonameid", "source", "name", "kind", "feature_code", "country", "admin1", "lat", "lon",
@@ -110,7 +110,7 @@ def _write(path: Path, keys_file: Path, records: list[SourceRecord], meta: dict[
         place_rows: list[tuple[Any, ...]] = []
         skeleton_rows: list[tuple[str, str]] = []
         demonym_rows: list[tuple[str, str, int]] = []
-        keys: dict[str, list[tuple[Any, ...]]] = {}
+        keys: dict[str, dict[int, tuple[list[tuple[str, str, bool]], tuple[Any, ...]]]] = {}
         n_names = 0
 
         def flush() -> None:
@@ -130,7 +130,10 @@ def _write(path: Path, keys_file: Path, records: list[SourceRecord], meta: dict[
                 if found is None:
                     continue
                 key, skel, folded = found
-                keys.setdefault(key, []).append((name, folded, position == 0, pid, stored))
+                per_place = keys.setdefault(key, {})
+                if pid not in per_place:
+                    per_place[pid] = ([], stored)
+                per_place[pid][0].append((name, folded, position == 0))
                 skeleton_rows.append((skel, key))
                 n_names += 1
             for demonym in record.demonyms:
@@ -140,7 +143,9 @@ def _write(path: Path, keys_file: Path, records: list[SourceRecord], meta: dict[
         flush()
         conn.executemany("INSERT INTO demonyms VALUES (?,?,?)", demonym_rows)
         by_prominence = (  # most prominent first, so a lookup can stop once nothing left can make its top N
-            (key, tuple(sorted(rows, key=lambda r: (-r[4][13], r[3], r[0])))) for key, rows in keys.items()
+            (key, tuple((tuple(names), pid, stored) for pid, (names, stored) in
+                        sorted(rows.items(), key=lambda item: (-item[1][1][13], item[0]))))
+            for key, rows in keys.items()
         )
         write_keystore(keys_file, by_prominence, len(keys), meta["build_id"])
         n_keys = len(keys)
@@ -280,18 +285,19 @@ class NameIndex:
                 f"gazetteer index {self.path} is damaged ({exc}); run 'geo gazetteer rebuild'"
             ) from exc
 
-    def by_loose(self, key: str) -> list[tuple[str, str, bool, Place]]:
-        """Return (name, folded name, is preferred name, place) for every name whose loose key is ``key``."""
+    def by_loose(self, key: str) -> list[tuple[tuple[tuple[str, str, bool], ...], Place]]:
+        """Return, most prominent place first, each place with a name whose loose key is ``key`` and those names
+        as (name, folded name, is preferred name)."""
         found = self._keys.get(key)
         if not found:
             return []
         out = []
         places = self._places
-        for name, folded, primary, pid, stored in found:
+        for names, pid, stored in found:
             place = places.get(pid)
             if place is None:
                 place = places[pid] = Place(*stored)
-            out.append((name, folded, primary, place))
+            out.append((names, place))
         return out
 
     def loose_keys_by_skeleton(self, key: str) -> list[str]:

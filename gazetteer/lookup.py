@@ -57,7 +57,7 @@ class _Overlay:
     """User packs, held in memory and searched beside the index."""
 
     def __init__(self, packs: Sequence[PackSource]) -> None:
-        self.by_loose: dict[str, list[tuple[str, str, bool, Place]]] = defaultdict(list)
+        grouped: dict[str, dict[str, tuple[list[tuple[str, str, bool]], Place]]] = defaultdict(dict)
         self.by_skeleton: dict[str, set[str]] = defaultdict(set)
         self.ids: set[str] = set()
         self.places: list[Place] = []
@@ -72,10 +72,14 @@ class _Overlay:
                     folded, key = fold(name), loose(name)
                     if not folded or not key:
                         continue
-                    self.by_loose[key].append((name, folded, position == 0, place))
+                    grouped[key].setdefault(place.id, ([], place))[0].append((name, folded, position == 0))
                     self.by_skeleton[skeleton(name)].add(key)
-        for rows in self.by_loose.values():  # most prominent first, as in the index
-            rows.sort(key=lambda row: -row[3].prominence)
+        #: loose key → (names, place), most prominent place first, as in the index
+        self.by_loose: dict[str, list[tuple[tuple[tuple[str, str, bool], ...], Place]]] = {
+            key: sorted(((tuple(names), place) for names, place in by_place.values()),
+                        key=lambda row: -row[1].prominence)
+            for key, by_place in grouped.items()
+        }
 
 
 class Gazetteer:
@@ -198,8 +202,7 @@ class Gazetteer:
         if not search.best:
             for variant, cue_kinds in variants:
                 self._fuzzy_matches(search, variant, cue_kinds)
-        ranked = sorted(search.best.values(), key=lambda c: (-c.score, -c.place.prominence, c.place.id))
-        return ranked[:limit]
+        return search.ranked()
 
     def demonym(self, word: str) -> list[Place]:
         """Return the countries whose people or adjective is ``word`` ("Turkish", "Syrians")."""
@@ -270,7 +273,7 @@ class Gazetteer:
             raise GazetteerError(f"near point {lat},{lon} is out of range (LAT,LON in degrees)")
         return lat, lon
 
-    def _sources_of(self, key: str) -> list[tuple[list[tuple[str, str, bool, Place]], bool]]:
+    def _sources_of(self, key: str) -> list[tuple[list[tuple[tuple[tuple[str, str, bool], ...], Place]], bool]]:
         """The index rows, then the user-pack rows, of a loose key, each list with its "from a user pack" flag."""
         found = [(self.index.by_loose(key), False)]
         if self.pack_paths and key in self.overlay.by_loose:
@@ -285,22 +288,29 @@ class Gazetteer:
             return
         q_casefold = text.casefold()
         short = len(q_loose) <= 3  # "US", "UK", "Osh": loose folds would merge unrelated short names
-        q_article = _has_article(q_fold)
+        q_article: bool | None = None
         for rows, user in self._sources_of(q_loose):
-            for name, name_fold, primary, place in rows:  # index rows come most prominent first
-                if search.hopeless(place.prominence, cue):
+            for names, place in rows:  # most prominent place first
+                if len(search.heap) >= search.limit and search.hopeless(place.prominence, cue):
                     break
-                if name_fold == q_fold:
-                    if name.casefold() == q_casefold:
-                        kind = "exact" if primary else "alternate"
-                    else:
-                        kind = "normalized"
-                    search.offer(place, kind, name, MATCH_SCORES[kind], user, cue)
-                elif not short:
-                    # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"
-                    weaker = _has_article(name_fold) != q_article
-                    search.offer(place, "normalized", name, MATCH_SCORES["loose_article" if weaker else "loose"],
-                                 user, cue)
+                best: tuple[str, str, float] | None = None
+                for name, name_fold, primary in names:
+                    if name_fold == q_fold:
+                        if name.casefold() == q_casefold:
+                            kind = "exact" if primary else "alternate"
+                            best = (kind, name, MATCH_SCORES[kind])
+                            if primary:
+                                break
+                        elif best is None or best[2] < MATCH_SCORES["normalized"]:
+                            best = ("normalized", name, MATCH_SCORES["normalized"])
+                    elif best is None and not short:
+                        if q_article is None:
+                            q_article = _has_article(q_fold)
+                        # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"
+                        weaker = _has_article(name_fold) != q_article
+                        best = ("normalized", name, MATCH_SCORES["loose_article" if weaker else "loose"])
+                if best is not None:
+                    search.offer(place, best[0], best[1], best[2], user, cue)
 
     def _fuzzy_matches(self, search: _Search, text: str, cue: tuple[str, ...]) -> None:
         """Bounded fallback: names sharing the consonant skeleton (or missing one consonant) and ≥ 0.8 similar."""
@@ -323,21 +333,24 @@ class Gazetteer:
             if ratio < _FUZZY_MIN_RATIO:
                 continue
             for rows, user in self._sources_of(key):
-                for name, name_fold, _, place in rows:
+                for names, place in rows:
                     # the spelling itself must be close too, not only its transliteration key
-                    if SequenceMatcher(None, q_letters, name_fold.replace(" ", "")).ratio() < _FUZZY_MIN_SPELLING:
-                        continue
-                    search.offer(place, "fuzzy", name, MATCH_SCORES["fuzzy"] * ratio, user, cue)
+                    spelling, name = max((SequenceMatcher(None, q_letters, f.replace(" ", "")).ratio(), n)
+                                         for n, f, _ in names)
+                    if spelling >= _FUZZY_MIN_SPELLING:
+                        search.offer(place, "fuzzy", name, MATCH_SCORES["fuzzy"] * ratio, user, cue)
 
 
 class _Search:
-    """One lookup's state: its filters, the best candidate per place, and the running k-th best score."""
+    """One lookup's state: its filters, the best match per place, and the running k-th best score."""
 
     __slots__ = ("best", "code", "heap", "kinds", "limit", "overridden", "point")
 
     def __init__(self, limit: int, code: str | None, point: tuple[float, float] | None,
                  kinds: frozenset[str] | None, overridden: set[str] | frozenset[str]) -> None:
-        self.best: dict[str, Candidate] = {}
+        #: place id → (-score, -prominence, place id, place, match type, matched name, match score): sorting these
+        #: tuples ranks best first, ties to the more prominent place, then by id
+        self.best: dict[str, tuple[float, float, str, Place, str, str, float]] = {}
         self.heap: list[float] = []  # the `limit` best first-seen scores (a lower bound of the k-th best)
         self.limit, self.code, self.point, self.kinds, self.overridden = limit, code, point, kinds, overridden
 
@@ -350,17 +363,26 @@ class _Search:
         """Score a matched place and keep it if it passes the filters and beats its earlier match."""
         if (self.code and place.country != self.code) or (self.kinds and place.kind not in self.kinds):
             return
-        if not user and place.id in self.overridden:
+        if user is False and place.id in self.overridden:
             return  # a user pack row replaces the embedded record with the same id
         point = self.point
         km = distance_km(point[0], point[1], place.lat, place.lon) if point else None
-        value = score(match_score, place.prominence, kind_cue=bool(cue) and place.kind in cue,
-                      kind_miss=bool(cue) and place.kind not in cue, km=km, user=user)
+        if cue:
+            value = score(match_score, place.prominence, place.kind in cue, place.kind not in cue, km, user)
+        else:
+            value = score(match_score, place.prominence, False, False, km, user)
         old = self.best.get(place.id)
         if old is None:
-            heapq.heappush(self.heap, value)
-            if len(self.heap) > self.limit:
-                heapq.heappop(self.heap)
-        elif value <= old.score:
+            heap = self.heap
+            heapq.heappush(heap, value)
+            if len(heap) > self.limit:
+                heapq.heappop(heap)
+        elif -value >= old[0]:
             return
-        self.best[place.id] = Candidate(place=place, match=Match(match_type, name, match_score), score=value)
+        self.best[place.id] = (-value, -place.prominence, place.id, place, match_type, name, match_score)
+
+    def ranked(self) -> list[Candidate]:
+        """The best ``limit`` candidates, best first (ties: more prominent, then by id)."""
+        top = sorted(self.best.values())[:self.limit] if len(self.best) > 1 else list(self.best.values())
+        return [Candidate(place, Match(kind, name, match), -neg_value)
+                for neg_value, _, _, place, kind, name, match in top]

@@ -64,7 +64,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def score(match: float, place_prominence: float, *, kind_cue: bool = False, kind_miss: bool = False,
+def score(match: float, place_prominence: float, kind_cue: bool = False, kind_miss: bool = False,
           km: float | None = None, user: bool = False) -> float:
     """Combine the evidence for one candidate; higher is better.
 
