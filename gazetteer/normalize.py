@@ -79,6 +79,7 @@ GENERIC_TERMS: dict[str, tuple[str, ...]] = {
     "oblast": ("admin1",),
     "district": ("admin2", "admin1"),
     "county": ("admin2", "admin1"),
+    "countryside": ("admin1", "region", "populated_place"),
     "city": ("populated_place",),
     "town": ("populated_place",),
     "village": ("populated_place",),

@@ -75,7 +75,8 @@ class CountriesSource:
             names += [c.get("name", ""), c.get("native", ""), i.get("name", ""), i.get("nativeName", "")]
             names += list((c.get("translations") or {}).values()) if isinstance(c.get("translations"), dict) else []
             names += list(i.get("altSpellings") or []) + list((i.get("translations") or {}).values())
-            names += [row.get("iso3", "")]
+            codes = {iso, row.get("iso3", "")}  # ISO codes are codes, not names ("IN", "IT", "LA"…); the aliases
+            names = [n for n in names if n not in codes]  # pack adds the ones news writes ("US", "USA")
             geometry, lat, lon = self._geometry_and_point(i, c)
             if lat is None or lon is None:
                 log.debug("country %s has no coordinates; skipped", iso)
