@@ -270,7 +270,6 @@ class NameIndex:
         if self._keys.build_id != self.meta.get("build_id"):
             raise IndexCorruptError(f"gazetteer key table {self._keys.path} does not belong to {self.path}; "
                                     "run 'geo gazetteer rebuild'")
-        self._places: dict[int, Place] = {}
 
     def close(self) -> None:
         """Close the connection and unmap the key table."""
@@ -291,14 +290,7 @@ class NameIndex:
         found = self._keys.get(key)
         if not found:
             return []
-        out = []
-        places = self._places
-        for names, pid, stored in found:
-            place = places.get(pid)
-            if place is None:
-                place = places[pid] = Place(*stored)
-            out.append((names, place))
-        return out
+        return [(names, Place(*stored)) for names, _, stored in found]
 
     def loose_keys_by_skeleton(self, key: str) -> list[str]:
         """Loose keys whose consonant skeleton is ``key`` (at most 400): candidates for fuzzy matching."""

@@ -167,14 +167,20 @@ _WORD_FOLDS = {
 }
 
 
+def _drop_final_h(word: str) -> str:
+    """Taa marbuta: Barah → Bara, Qahtaniyah → Qahtaniya (words longer than three letters)."""
+    return word[:-1] if len(word) > 3 and word[-1] == "h" and word[-2] in "aeiou" else word
+
+
 def loose_from_fold(folded: str) -> str:
     """The loose key of an already folded name (saves folding twice)."""
-    words = folded.split()
-    if len(words) > 1:
+    if " " in folded:
+        words = folded.split(" ")
         kept = [w for i, w in enumerate(words) if not (w in ARTICLES and i < len(words) - 1)]
         words = [_WORD_FOLDS.get(w, w) for w in (kept or words)]
-    words = [w[:-1] if len(w) > 3 and w[-1] == "h" and w[-2] in "aeiou" else w for w in words]  # -ah/-eh
-    text = "".join(words)
+        text = "".join(_drop_final_h(w) for w in words)
+    else:  # one word: most queries
+        text = _drop_final_h(folded)
     for old, new in _LOOSE_REPLACE:
         if old in text:
             text = text.replace(old, new)
