@@ -25,7 +25,7 @@ _KIND_BASE = {
 }
 #: Kinds that have no population of their own.
 _UNPOPULATED_KINDS = frozenset({"continent", "sea", "region", "island", "river", "mountain", "road", "border",
-                                "crossing", "site", "airspace"})
+                                "crossing", "site", "airspace", "admin1", "admin2"})
 #: Weights of kind/rank, population and number of names in :func:`prominence`.
 _WEIGHTS = (0.45, 0.35, 0.20)
 _CODE_BASE = {"PPLC": 0.85, "PPLA": 0.7, "PPLG": 0.6, "PPLA2": 0.6, "PPLA3": 0.5, "PPLA4": 0.45, "PPL": 0.4}
@@ -39,8 +39,9 @@ _EARTH_HALF_CIRCUMFERENCE_KM = 20037.5
 def prominence(kind: str, feature_code: str | None, population: int, n_names: int) -> float:
     """Return a 0–1 prominence from kind and rank, population and number of names.
 
-    Seas, rivers, regions, roads and other features that have no population of their own are ranked on kind and
-    names alone, so the Pacific is not outranked by every small town called Pacific.
+    Seas, rivers, regions, roads and other features that have no population of their own — and divisions whose
+    size is unknown — are ranked on kind and names alone, so the Pacific is not outranked by every small town
+    called Pacific, nor the county of Suffolk by a town of that name.
     """
     base = _KIND_BASE.get(kind) or _CODE_BASE.get(feature_code or "", 0.35)
     pop = min(1.0, math.log10(max(population, 0) + 1) / 7.0)
