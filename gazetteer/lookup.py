@@ -2,8 +2,8 @@
 
 >>> from gazetteer import Gazetteer
 >>> gaz = Gazetteer()                                   # doctest: +SKIP
->>> [c.place.name for c in gaz.lookup("Saraqeb")][:1]    # doctest: +SKIP
-['Saraqib']
+>>> [c.place.name for c in gaz.lookup("Khan Sheikhoun")][:1]    # doctest: +SKIP
+['Khān Shaykhūn']
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ Three keys, from strict to loose, are computed for every name in the index and f
 ``loose``
     ``fold`` plus the transliteration alternations of Arabic and Turkish names: Arabic articles dropped
     (al-/el-/an-/as-/ash-/ad-…), words joined, q/k, e/i, ou/o/u, ay/ai/ei, sh/ş, kh/h, final -ah/-a and
-    doubled letters merged: ``"Saraqeb"`` and ``"Saraqib"`` → ``"sarakib"``; ``"Nairab"`` and ``"An Nayrab"``
-    → ``"nairab"``.
+    doubled letters merged: ``"Jisr al-Shughour"`` and ``"Jisr ash Shughur"`` → ``"jisrsugur"``;
+    ``"Deir ez-Zor"`` and ``"Dayr az Zawr"`` differ only in the skeleton.
 ``skeleton``
     ``loose`` without vowels; used only to find candidates for the bounded fuzzy fallback.
 
@@ -17,7 +17,7 @@ Examples
 --------
 >>> fold("Ma‘arrat an-Nu‘mān")
 'maarrat an numan'
->>> loose("Saraqeb") == loose("Sarāqib")
+>>> loose("Maaret al-Numan") == loose("Ma‘arret an-Nu‘man")
 True
 >>> loose("Sheikhoun") == loose("Shaykhun")
 True
@@ -207,8 +207,8 @@ def skeleton(name: str) -> str:
 
     Examples
     --------
-    >>> skeleton("Saraqeb")
-    'srkb'
+    >>> skeleton("Deir ez-Zor")
+    'drzr'
     """
     key = loose(name)
     return key[:1] + _VOWELS.sub("", key[1:]) if key[:1] in "aeiou" else _VOWELS.sub("", key)

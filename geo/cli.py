@@ -24,7 +24,7 @@ _LOOKUP_COLUMNS = ("id", "name", "kind", "country", "admin1", "lat", "lon", "pop
 MAIN_EPILOG = """\
 examples:
   geo gazetteer lookup Saraqeb
-  geo gazetteer lookup "Ayvacik" --near "Canakkale" --format json
+  geo gazetteer lookup Ayvacik --near Canakkale --format json
   geo gazetteer info
   geo --cache-dir /tmp/geo-cache gazetteer rebuild
 """

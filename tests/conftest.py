@@ -43,5 +43,5 @@ def full_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
     """The real embedded gazetteer (cities500, regions, countries, packs), built once."""
     cache = os.environ.get("GEO_TEST_CACHE_DIR") or tmp_path_factory.mktemp("full-cache")
     gaz = Gazetteer(cache_dir=cache, packs=[])
-    gaz.index  # build now, outside any single test's timing
+    assert gaz.info()["places"] > 0  # build now, outside any single test's timing
     return gaz
