@@ -122,7 +122,7 @@ def link_admin1(cities: Iterable[SourceRecord], regions: Iterable[SourceRecord])
     for code, counter in votes.items():
         state_id, top = counter.most_common(1)[0]
         total = sum(counter.values())
-        if state_id in by_csc_id and (total == 1 or (top >= 2 and top >= 0.6 * total)):
+        if state_id in by_csc_id and (total == 1 or (top >= 2 and top >= 0.9 * total)):
             linked[code] = by_csc_id[state_id]
     log.debug("linked %d GeoNames admin-1 codes to regions", len(linked))
     return linked
