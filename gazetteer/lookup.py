@@ -43,6 +43,11 @@ _FUZZY_MIN_SPELLING = 0.75
 Near = tuple[float, float] | str | None
 
 
+def _without_articles(folded: str) -> str:
+    words = folded.split()
+    return " ".join(w for w in words if w not in ARTICLES) if len(words) > 1 else folded
+
+
 def _has_article(folded: str) -> bool:
     words = folded.split()
     return any(w in ARTICLES for w in words[:-1])
@@ -288,6 +293,7 @@ class Gazetteer:
             return
         q_casefold = text.casefold()
         short = len(q_loose) <= 3  # "US", "UK", "Osh": loose folds would merge unrelated short names
+        q_bare = _without_articles(q_fold) if short else q_fold
         q_article: bool | None = None
         for rows, user in self._sources_of(q_loose):
             for names, place in rows:  # most prominent place first
@@ -303,7 +309,7 @@ class Gazetteer:
                                 break
                         elif best is None or best[2] < MATCH_SCORES["normalized"]:
                             best = ("normalized", name, MATCH_SCORES["normalized"])
-                    elif best is None and not short:
+                    elif best is None and (not short or _without_articles(name_fold) == q_bare):  # "Faw", "Al Faw"
                         if q_article is None:
                             q_article = _has_article(q_fold)
                         # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"
