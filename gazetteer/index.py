@@ -30,7 +30,9 @@ from gazetteer.rank import prominence_signature
 from gazetteer.sources.base import Source, SourceRecord
 from gazetteer.sources.packs import PackSource
 
-__all__ = ["SCHEMA_VERSION", "NameIndex", "PLACE_COLUMNS", "ensure_index", "fingerprint_of", "place_from_row"]
+__all__ = [
+    "SCHEMA_VERSION", "NameIndex", "PLACE_COLUMNS", "ensure_index", "fingerprint_of", "keys_path", "place_from_row",
+]
 
 log = logging.getLogger(__name__)
 

@@ -8,24 +8,20 @@
 
 from __future__ import annotations
 
-import heapq
 import json
 import logging
 import os
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 from gazetteer.config import default_cache_dir, packs_from_env
 from gazetteer.errors import GazetteerError, IndexCorruptError
-from gazetteer.index import SCHEMA_VERSION, NameIndex, ensure_index
-from gazetteer.model import KINDS, Candidate, Match, Place
-from gazetteer.normalize import ARTICLES, fold, loose, loose_from_fold, skeleton, split_generic
-from gazetteer.rank import MATCH_SCORES, distance_km, prominence, score, upper_bound
+from gazetteer.index import SCHEMA_VERSION, NameIndex, ensure_index, keys_path
+from gazetteer.matching import Overlay, Rows, Search, exact_matches, fuzzy_matches
+from gazetteer.model import KINDS, Candidate, Place
+from gazetteer.normalize import fold, split_generic
 from gazetteer.sources.base import Source
 from gazetteer.sources.cities import CitiesSource
 from gazetteer.sources.countries import CountriesSource
@@ -37,54 +33,13 @@ __all__ = ["Gazetteer", "default_sources"]
 log = logging.getLogger(__name__)
 
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
-_FUZZY_MIN_RATIO = 0.8
-_FUZZY_MIN_SPELLING = 0.75
 
 Near = tuple[float, float] | str | None
-
-
-def _without_articles(folded: str) -> str:
-    words = folded.split()
-    return " ".join(w for w in words if w not in ARTICLES) if len(words) > 1 else folded
-
-
-def _has_article(folded: str) -> bool:
-    words = folded.split()
-    return any(w in ARTICLES for w in words[:-1])
 
 
 def default_sources() -> list[Source]:
     """The embedded sources, in priority order (later wins): cities, regions, countries, built-in packs."""
     return [CitiesSource(), RegionsSource(), CountriesSource(), *(PackSource(p) for p in builtin_packs())]
-
-
-class _Overlay:
-    """User packs, held in memory and searched beside the index."""
-
-    def __init__(self, packs: Sequence[PackSource]) -> None:
-        grouped: dict[str, dict[str, tuple[list[tuple[str, str, bool]], Place]]] = defaultdict(dict)
-        self.by_skeleton: dict[str, set[str]] = defaultdict(set)
-        self.ids: set[str] = set()
-        self.places: list[Place] = []
-        for pack in packs:
-            for record in pack.records():
-                place = record.place
-                value = prominence(place.kind, place.feature_code, place.population, len(record.names))
-                place = replace(place, prominence=value)
-                self.ids.add(place.id)
-                self.places.append(place)
-                for position, name in enumerate(record.names):
-                    folded, key = fold(name), loose(name)
-                    if not folded or not key:
-                        continue
-                    grouped[key].setdefault(place.id, ([], place))[0].append((name, folded, position == 0))
-                    self.by_skeleton[skeleton(name)].add(key)
-        #: loose key → (names, place), most prominent place first, as in the index
-        self.by_loose: dict[str, list[tuple[tuple[tuple[str, str, bool], ...], Place]]] = {
-            key: sorted(((tuple(names), place) for names, place in by_place.values()),
-                        key=lambda row: -row[1].prominence)
-            for key, by_place in grouped.items()
-        }
 
 
 class Gazetteer:
@@ -117,7 +72,7 @@ class Gazetteer:
         self.pack_paths = [Path(p) for p in (packs_from_env() if packs is None else packs)]
         self._sources = list(sources) if sources is not None else None
         self._index: NameIndex | None = None
-        self._overlay: _Overlay | None = None
+        self._overlay: Overlay | None = None
 
     # -- set-up -------------------------------------------------------------------------------------------
     @property
@@ -143,10 +98,10 @@ class Gazetteer:
         return self._index
 
     @property
-    def overlay(self) -> _Overlay:
+    def overlay(self) -> Overlay:
         """The user packs, parsed and validated (a bad row raises :class:`~gazetteer.errors.PackError`)."""
         if self._overlay is None:
-            self._overlay = _Overlay([PackSource(p, user=True) for p in self.pack_paths])
+            self._overlay = Overlay([PackSource(p, user=True) for p in self.pack_paths])
         return self._overlay
 
     def rebuild(self) -> None:
@@ -201,12 +156,12 @@ class Gazetteer:
             variants = [(full, cue), (core, cue)] if term else [(full, ())]
         else:
             variants = [(text, ())]
-        search = _Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else frozenset())
+        search = Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else frozenset())
         for variant, cue_kinds in variants:
-            self._exact_matches(search, variant, cue_kinds)
+            exact_matches(search, self._sources_of, variant, cue_kinds)
         if not search.best:
             for variant, cue_kinds in variants:
-                self._fuzzy_matches(search, variant, cue_kinds)
+                fuzzy_matches(search, self._sources_of, self._keys_of_skeleton, variant, cue_kinds)
         return search.ranked()
 
     def demonym(self, word: str) -> list[Place]:
@@ -228,7 +183,7 @@ class Gazetteer:
         meta = index.meta
         return {
             "index_path": str(self.index_path),
-            "index_bytes": self.index_path.stat().st_size,
+            "index_bytes": self.index_path.stat().st_size + keys_path(self.index_path).stat().st_size,
             "schema_version": int(meta.get("schema_version", 0)),
             "built_at": meta.get("built_at"),
             "build_seconds": float(meta.get("build_seconds", "nan")),
@@ -278,117 +233,17 @@ class Gazetteer:
             raise GazetteerError(f"near point {lat},{lon} is out of range (LAT,LON in degrees)")
         return lat, lon
 
-    def _sources_of(self, key: str) -> list[tuple[list[tuple[tuple[tuple[str, str, bool], ...], Place]], bool]]:
+    def _keys_of_skeleton(self, skel: str) -> list[str]:
+        """Loose keys of the index and the user packs whose consonant skeleton is ``skel``."""
+        found = self.index.loose_keys_by_skeleton(skel)
+        if self.pack_paths:
+            found = [*found, *self.overlay.by_skeleton.get(skel, ())]
+        return found
+
+    def _sources_of(self, key: str) -> list[tuple[Rows, bool]]:
         """The index rows, then the user-pack rows, of a loose key, each list with its "from a user pack" flag."""
         found = [(self.index.by_loose(key), False)]
         if self.pack_paths and key in self.overlay.by_loose:
             found.append((self.overlay.by_loose[key], True))
         return found
 
-    def _exact_matches(self, search: _Search, text: str, cue: tuple[str, ...]) -> None:
-        """Offer every place with a name sharing the loose key of ``text`` (exact, alternate or normalized)."""
-        q_fold = fold(text)
-        q_loose = loose_from_fold(q_fold)
-        if not q_loose:
-            return
-        q_casefold = text.casefold()
-        short = len(q_loose) <= 3  # "US", "UK", "Osh": loose folds would merge unrelated short names
-        q_bare = _without_articles(q_fold) if short else q_fold
-        q_article: bool | None = None
-        for rows, user in self._sources_of(q_loose):
-            for names, place in rows:  # most prominent place first
-                if len(search.heap) >= search.limit and search.hopeless(place.prominence, cue):
-                    break
-                best: tuple[str, str, float] | None = None
-                for name, name_fold, primary in names:
-                    if name_fold == q_fold:
-                        if name.casefold() == q_casefold:
-                            kind = "exact" if primary else "alternate"
-                            best = (kind, name, MATCH_SCORES[kind])
-                            if primary:
-                                break
-                        elif best is None or best[2] < MATCH_SCORES["normalized"]:
-                            best = ("normalized", name, MATCH_SCORES["normalized"])
-                    elif best is None and (not short or _without_articles(name_fold) == q_bare):  # "Faw", "Al Faw"
-                        if q_article is None:
-                            q_article = _has_article(q_fold)
-                        # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"
-                        weaker = _has_article(name_fold) != q_article
-                        best = ("normalized", name, MATCH_SCORES["loose_article" if weaker else "loose"])
-                if best is not None:
-                    search.offer(place, best[0], best[1], best[2], user, cue)
-
-    def _fuzzy_matches(self, search: _Search, text: str, cue: tuple[str, ...]) -> None:
-        """Bounded fallback: names sharing the consonant skeleton (or missing one consonant) and ≥ 0.8 similar."""
-        q_loose, q_skel = loose(text), skeleton(text)
-        q_letters = fold(text).replace(" ", "")
-        if len(q_skel) < 3:
-            return
-        skeletons = [q_skel]
-        if len(q_skel) >= 4:
-            skeletons += [q_skel[:i] + q_skel[i + 1:] for i in range(len(q_skel))]
-        keys: dict[str, float] = {}
-        for skel in dict.fromkeys(skeletons):
-            found = self.index.loose_keys_by_skeleton(skel)
-            if self.pack_paths:
-                found = [*found, *self.overlay.by_skeleton.get(skel, ())]
-            for key in found:
-                if key not in keys:
-                    keys[key] = SequenceMatcher(None, q_loose, key).ratio()
-        for key, ratio in keys.items():
-            if ratio < _FUZZY_MIN_RATIO:
-                continue
-            for rows, user in self._sources_of(key):
-                for names, place in rows:
-                    # the spelling itself must be close too, not only its transliteration key
-                    spelling, name = max((SequenceMatcher(None, q_letters, f.replace(" ", "")).ratio(), n)
-                                         for n, f, _ in names)
-                    if spelling >= _FUZZY_MIN_SPELLING:
-                        search.offer(place, "fuzzy", name, MATCH_SCORES["fuzzy"] * ratio, user, cue)
-
-
-class _Search:
-    """One lookup's state: its filters, the best match per place, and the running k-th best score."""
-
-    __slots__ = ("best", "code", "heap", "kinds", "limit", "overridden", "point")
-
-    def __init__(self, limit: int, code: str | None, point: tuple[float, float] | None,
-                 kinds: frozenset[str] | None, overridden: set[str] | frozenset[str]) -> None:
-        #: place id → (-score, -prominence, place id, place, match type, matched name, match score): sorting these
-        #: tuples ranks best first, ties to the more prominent place, then by id
-        self.best: dict[str, tuple[float, float, str, Place, str, str, float]] = {}
-        self.heap: list[float] = []  # the `limit` best first-seen scores (a lower bound of the k-th best)
-        self.limit, self.code, self.point, self.kinds, self.overridden = limit, code, point, kinds, overridden
-
-    def hopeless(self, place_prominence: float, cue: tuple[str, ...]) -> bool:
-        """True when no row of this prominence or less can enter the top ``limit`` any more."""
-        return len(self.heap) >= self.limit and upper_bound(place_prominence, bool(cue)) < self.heap[0]
-
-    def offer(self, place: Place, match_type: str, name: str, match_score: float, user: bool,
-              cue: tuple[str, ...]) -> None:
-        """Score a matched place and keep it if it passes the filters and beats its earlier match."""
-        if (self.code and place.country != self.code) or (self.kinds and place.kind not in self.kinds):
-            return
-        if user is False and place.id in self.overridden:
-            return  # a user pack row replaces the embedded record with the same id
-        point = self.point
-        km = distance_km(point[0], point[1], place.lat, place.lon) if point else None
-        if cue:
-            value = score(match_score, place.prominence, place.kind in cue, place.kind not in cue, km, user)
-        else:
-            value = score(match_score, place.prominence, False, False, km, user)
-        old = self.best.get(place.id)
-        if old is None:
-            heap = self.heap
-            heapq.heappush(heap, value)
-            if len(heap) > self.limit:
-                heapq.heappop(heap)
-        elif -value >= old[0]:
-            return
-        self.best[place.id] = (-value, -place.prominence, place.id, place, match_type, name, match_score)
-
-    def ranked(self) -> list[Candidate]:
-        """The best ``limit`` candidates, best first (ties: more prominent, then by id)."""
-        top = sorted(self.best.values())[:self.limit] if len(self.best) > 1 else list(self.best.values())
-        return [Candidate(place, Match(kind, name, match), -neg_value)
-                for neg_value, _, _, place, kind, name, match in top]
