@@ -1,5 +1,6 @@
-"""Matching a query against index rows: the user-pack overlay, the per-lookup search state, exact and fuzzy
-matching. Pure: rows come from callables the :class:`~gazetteer.lookup.Gazetteer` passes in."""
+"""Matching a query against name rows: the user-pack overlay, the per-lookup search state, exact and fuzzy
+matching. The match functions read rows only through callables the :class:`~gazetteer.lookup.Gazetteer` passes
+in (index first, then user packs)."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ class Overlay:
                     grouped[key].setdefault(place.id, ([], place))[0].append((name, folded, position == 0))
                     self.by_skeleton[skeleton(name)].add(key)
         #: loose key → (names, place), most prominent place first, as in the index
-        self.by_loose: dict[str, list[tuple[tuple[tuple[str, str, bool], ...], Place]]] = {
+        self.by_loose: dict[str, Rows] = {
             key: sorted(((tuple(names), place) for names, place in by_place.values()),
                         key=lambda row: -row[1].prominence)
             for key, by_place in grouped.items()
