@@ -18,6 +18,7 @@ from typing import Any
 
 from gazetteer.config import default_cache_dir, packs_from_env
 from gazetteer.errors import GazetteerError, IndexCorruptError
+from gazetteer.imported import ImportReport, ImportStore
 from gazetteer.index import SCHEMA_VERSION, NameIndex, ensure_index, keys_path
 from gazetteer.matching import Overlay, Rows, Search, exact_matches, fuzzy_matches
 from gazetteer.model import KINDS, Candidate, Place
@@ -72,6 +73,8 @@ class Gazetteer:
         self.pack_paths = [Path(p) for p in (packs_from_env() if packs is None else packs)]
         self._sources = list(sources) if sources is not None else None
         self._index: NameIndex | None = None
+        self.imported = ImportStore(self.cache_dir / "imported-v1.sqlite")
+        self._has_imported: bool | None = None
         self._overlay: Overlay | None = None
 
     # -- set-up -------------------------------------------------------------------------------------------
@@ -112,10 +115,11 @@ class Gazetteer:
         ensure_index(self.index_path, self.sources, force=True)
 
     def close(self) -> None:
-        """Close the index file."""
+        """Close the index files."""
         if self._index is not None:
             self._index.close()
             self._index = None
+        self.imported.close()
 
     # -- queries ------------------------------------------------------------------------------------------
     def lookup(
@@ -191,6 +195,8 @@ class Gazetteer:
             "names": int(meta.get("names", 0)),
             "places_by_source": index.counts(),
             "sources": json.loads(meta.get("sources", "{}")),
+            "imported_path": str(self.imported.path) if self.has_imported else None,
+            "imported_places_by_kind": self.imported.counts() if self.has_imported else {},
             "user_packs": [str(p) for p in self.pack_paths],
             "user_pack_places": len(self.overlay.places),
         }
@@ -236,13 +242,30 @@ class Gazetteer:
     def _keys_of_skeleton(self, skel: str) -> list[str]:
         """Loose keys of the index and the user packs whose consonant skeleton is ``skel``."""
         found = self.index.loose_keys_by_skeleton(skel)
+        if self.has_imported:
+            found = [*found, *self.imported.keys_of_skeleton(skel)]
         if self.pack_paths:
             found = [*found, *self.overlay.by_skeleton.get(skel, ())]
         return found
 
+    @property
+    def has_imported(self) -> bool:
+        """True when GeoNames dumps were imported into the cache dir (``geo gazetteer import``)."""
+        if self._has_imported is None:
+            self._has_imported = self.imported.exists()
+        return self._has_imported
+
+    def import_dumps(self, paths: Iterable[str | os.PathLike[str]], **options: Any) -> ImportReport:
+        """Import GeoNames dump files (see :meth:`ImportStore.import_files` for the options)."""
+        report = self.imported.import_files([Path(p) for p in paths], **options)
+        self._has_imported = True
+        return report
+
     def _sources_of(self, key: str) -> list[tuple[Rows, bool]]:
-        """The index rows, then the user-pack rows, of a loose key, each list with its "from a user pack" flag."""
+        """The index rows, imported rows, then user-pack rows of a loose key, each with a "from a user pack" flag."""
         found = [(self.index.by_loose(key), False)]
+        if self.has_imported:
+            found.append((self.imported.rows_of(key), False))
         if self.pack_paths and key in self.overlay.by_loose:
             found.append((self.overlay.by_loose[key], True))
         return found

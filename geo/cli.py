@@ -89,6 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
                       "examples:\n  geo gazetteer info\n  geo gazetteer info --format json\n")
     info.add_argument("--format", choices=("table", "json"), default="table")
 
+    imp = _subparser(
+        gaz_commands, "import", "import GeoNames dump files (allCountries, XX, citiesNNN; .txt or .zip)",
+        "examples:\n"
+        "  geo gazetteer import ~/geonames/SY.zip ~/geonames/TR.zip\n"
+        "  geo gazetteer import allCountries.zip --admin1 admin1CodesASCII.txt --admin2 admin2Codes.txt\n"
+        "admin1CodesASCII.txt and admin2Codes.txt beside the first dump are used when present.\n",
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="GeoNames table files")
+    imp.add_argument("--admin1", metavar="FILE", help="admin1CodesASCII.txt (names of admin-1 codes)")
+    imp.add_argument("--admin2", metavar="FILE", help="admin2Codes.txt (names of admin-2 codes)")
+    imp.add_argument("--format", choices=("table", "json"), default="table")
+
     _subparser(gaz_commands, "rebuild", "rebuild the index from its sources now",
                "examples:\n  geo gazetteer rebuild\n  GEO_CACHE_DIR=/tmp/cache geo gazetteer rebuild\n")
     return parser
@@ -152,10 +164,36 @@ def _cmd_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    shown = 0
+
+    def warn(row: Any) -> None:
+        nonlocal shown
+        shown += 1
+        if shown <= 20:
+            log.warning("skipped %s line %d: %s", row.file, row.line, row.problem)
+
+    report = _gazetteer(args).import_dumps(args.paths, admin1=args.admin1, admin2=args.admin2, on_malformed=warn)
+    if report.malformed > 20:
+        log.warning("%d malformed rows skipped in all (first 20 shown)", report.malformed)
+    summary = report.to_dict()
+    if args.format == "json":
+        from geo.output import to_json
+
+        print(to_json(summary))
+    else:
+        print(f"imported {summary['rows']} rows from {len(summary['files'])} file(s) in {summary['seconds']} s; "
+              f"{summary['malformed']} malformed skipped; {summary['places_total']} imported places in all")
+        for kind, count in summary["kinds"].items():
+            print(f"  {kind}: {count}")
+    return 0
+
+
 _COMMANDS = {
     ("gazetteer", "lookup"): _cmd_lookup,
     ("gazetteer", "info"): _cmd_info,
     ("gazetteer", "rebuild"): _cmd_rebuild,
+    ("gazetteer", "import"): _cmd_import,
 }
 
 

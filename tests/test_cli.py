@@ -11,7 +11,8 @@ import pytest
 
 from geo.cli import build_parser, main
 
-COMMANDS = [[], ["gazetteer"], ["gazetteer", "lookup"], ["gazetteer", "info"], ["gazetteer", "rebuild"]]
+COMMANDS = [[], ["gazetteer"], ["gazetteer", "lookup"], ["gazetteer", "info"], ["gazetteer", "rebuild"],
+            ["gazetteer", "import"]]
 
 
 @pytest.mark.parametrize("words", COMMANDS)

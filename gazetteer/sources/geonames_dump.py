@@ -1,0 +1,176 @@
+"""GeoNames dump files as GeoNames publishes them: ``allCountries``, per-country ``XX`` and ``citiesNNN`` tables
+(``.txt`` or ``.zip``) in the 19-column layout, and the ``admin1CodesASCII.txt`` / ``admin2Codes.txt`` tables
+that name their admin codes.
+
+Reading streams row by row (allCountries has 12 million rows). A malformed row — wrong column count, a bad id or
+coordinate, bytes that are not UTF-8 — is reported with its file and line and skipped; the rest go on.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from gazetteer.errors import SourceError
+
+__all__ = ["DumpRow", "Malformed", "kind_of", "read_admin_codes", "read_dump"]
+
+#: Columns of the GeoNames main table (readme.txt).
+COLUMNS = (
+    "geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude", "feature_class", "feature_code",
+    "country_code", "cc2", "admin1_code", "admin2_code", "admin3_code", "admin4_code", "population", "elevation",
+    "dem", "timezone", "modification_date",
+)
+
+_SEA_CODES = {"SEA", "OCN", "GULF", "BAY", "BAYS", "STRT", "SD", "LGN", "CHN", "COVE", "FJD", "INLT"}
+_MOUNTAIN_CODES = {"MT", "MTS", "HLL", "HLLS", "PK", "PKS", "RDGE", "VLC", "SPUR", "PLAT", "UPLD", "MESA"}
+_ROAD_CODES = {"RD", "RDJCT", "TNL", "BDG", "RTE", "TRL", "ST"}
+_REGION_CODES = {"RGN", "RGNE", "RGNH", "AREA", "PRT", "DSRT", "VAL", "PLN", "PEN", "OAS", "CST", "FRST", "ZN", "ZNB"}
+
+
+def kind_of(feature_class: str, feature_code: str) -> str:
+    """Map a GeoNames feature class and code to a CONTRACTS.md kind.
+
+    Examples
+    --------
+    >>> kind_of("P", "PPLA2"), kind_of("A", "ADM1"), kind_of("H", "STM"), kind_of("S", "PSTB")
+    ('populated_place', 'admin1', 'river', 'crossing')
+    """
+    code = feature_code.upper()
+    if feature_class == "P":
+        return "populated_place"
+    if feature_class == "A":
+        if code.startswith("PCL"):
+            return "country"
+        if code.startswith("ADM1"):
+            return "admin1"
+        if code.startswith("ADM"):
+            return "admin2"
+        if code == "ZN" or code == "ZNB":
+            return "region"
+        return "region"
+    if feature_class == "H":
+        if code in _SEA_CODES:
+            return "sea"
+        if code.startswith("STM") or code in {"CNL", "WAD", "WADS"}:
+            return "river"
+        return "site"
+    if feature_class == "T":
+        if code in {"ISL", "ISLS", "ISLET", "ISLF", "ATOL", "ISLT"}:
+            return "island"
+        if code in _MOUNTAIN_CODES:
+            return "mountain"
+        if code in _REGION_CODES:
+            return "region"
+        return "site"
+    if feature_class == "L":
+        return "region" if code in _REGION_CODES or code.startswith("RGN") else "site"
+    if feature_class == "R":
+        return "road" if code in _ROAD_CODES or code.startswith("RD") else "site"
+    if feature_class == "S" and code in {"PSTB", "PSTC", "BCN"}:
+        return "crossing" if code == "PSTB" else "site"
+    if feature_class == "V":
+        return "region"
+    if feature_class == "U":
+        return "sea"
+    return "site"
+
+
+@dataclass(frozen=True, slots=True)
+class DumpRow:
+    """One valid row of a GeoNames table."""
+
+    geonameid: int
+    name: str
+    asciiname: str
+    alternatenames: tuple[str, ...]
+    lat: float
+    lon: float
+    feature_class: str
+    feature_code: str
+    country: str
+    admin1_code: str
+    admin2_code: str
+    population: int
+    modified: str
+
+
+@dataclass(frozen=True, slots=True)
+class Malformed:
+    """A row that could not be read: file, 1-based line, and why."""
+
+    file: str
+    line: int
+    problem: str
+
+
+def _members(path: Path) -> Iterator[tuple[str, io.BufferedIOBase]]:
+    if path.suffix.lower() == ".zip":
+        try:
+            archive = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:
+            raise SourceError(f"{path} is not a readable zip file ({exc})") from None
+        with archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(".txt") and "readme" not in n.lower()]
+            if not names:
+                raise SourceError(f"{path} holds no GeoNames .txt table")
+            for name in names:
+                with archive.open(name) as handle:
+                    yield f"{path}:{name}", handle  # type: ignore[misc]
+    else:
+        with open(path, "rb") as handle:
+            yield str(path), handle
+
+
+def _parse(fields: list[str]) -> DumpRow:
+    lat, lon = float(fields[4]), float(fields[5])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"coordinates out of range: {fields[4]}, {fields[5]}")
+    alternates = tuple(a for a in fields[3].split(",") if a and "://" not in a) if fields[3] else ()
+    return DumpRow(
+        geonameid=int(fields[0]), name=fields[1], asciiname=fields[2], alternatenames=alternates, lat=lat, lon=lon,
+        feature_class=fields[6], feature_code=fields[7], country=fields[8], admin1_code=fields[10],
+        admin2_code=fields[11], population=int(fields[14] or 0), modified=fields[18],
+    )
+
+
+def read_dump(path: str | Path) -> Iterator[DumpRow | Malformed]:
+    """Yield the rows of a GeoNames table file (``.txt`` or ``.zip``), and a :class:`Malformed` for each bad row."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(f"no GeoNames dump at {path}; run 'geo gazetteer download XX' or give the file's path")
+    for where, handle in _members(path):
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError:
+                yield Malformed(where, number, "not UTF-8")
+                continue
+            if not line or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) != len(COLUMNS):
+                yield Malformed(where, number, f"{len(fields)} columns, expected {len(COLUMNS)}")
+                continue
+            try:
+                yield _parse(fields)
+            except ValueError as exc:
+                yield Malformed(where, number, str(exc))
+
+
+def read_admin_codes(path: str | Path) -> dict[str, str]:
+    """Read ``admin1CodesASCII.txt`` or ``admin2Codes.txt``: ``{"SY.12": "Idlib", …}``."""
+    path = Path(path)
+    codes: dict[str, str] = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                fields = line.rstrip("\n").split("\t")
+                if len(fields) >= 2 and fields[0] and not fields[0].startswith("#"):
+                    codes[fields[0]] = fields[1]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read GeoNames admin codes {path} ({exc})") from None
+    return codes
