@@ -261,6 +261,25 @@ class Gazetteer:
         self._has_imported = True
         return report
 
+    def download_dumps(self, datasets: Iterable[str], *, url: str | None = None, **options: Any) -> ImportReport:
+        """Download GeoNames dumps (``SY``, ``TR``, ``allCountries``, ``cities500``…) and the admin code tables
+        into ``<cache_dir>/downloads``, then import them."""
+        from gazetteer.sources.download import download_files
+
+        names = []
+        for dataset in datasets:
+            value = dataset.strip()
+            if re.fullmatch(r"[A-Za-z]{2}", value):
+                value = value.upper()
+            elif value not in ("allCountries", "cities500", "cities1000", "cities5000", "cities15000"):
+                raise GazetteerError(f"unknown GeoNames dataset {dataset!r}; give a country code such as SY, or "
+                                     "allCountries, cities500, cities1000, cities5000, cities15000")
+            names.append(f"{value}.zip")
+        folder = self.cache_dir / "downloads"
+        admin = download_files(["admin1CodesASCII.txt", "admin2Codes.txt"], folder, url=url, **options)
+        dumps = download_files(names, folder, url=url, **options)
+        return self.import_dumps(dumps, admin1=admin[0], admin2=admin[1])
+
     def _sources_of(self, key: str) -> list[tuple[Rows, bool]]:
         """The index rows, imported rows, then user-pack rows of a loose key, each with a "from a user pack" flag."""
         found = [(self.index.by_loose(key), False)]

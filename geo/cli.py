@@ -101,6 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--admin2", metavar="FILE", help="admin2Codes.txt (names of admin-2 codes)")
     imp.add_argument("--format", choices=("table", "json"), default="table")
 
+    down = _subparser(
+        gaz_commands, "download", "download GeoNames dumps and admin code tables, then import them",
+        "examples:\n"
+        "  geo gazetteer download SY TR\n"
+        "  geo gazetteer download cities500 --base-url http://mirror.example/geonames/\n"
+        "Files go to <cache-dir>/downloads; partial files are resumed. Base URL: --base-url or GEO_GEONAMES_URL.\n",
+    )
+    down.add_argument("datasets", nargs="+", metavar="XX", help="country codes, allCountries or citiesNNN")
+    down.add_argument("--base-url", metavar="URL", help="GeoNames dump folder (default: GeoNames' own)")
+    down.add_argument("--format", choices=("table", "json"), default="table")
+
     _subparser(gaz_commands, "rebuild", "rebuild the index from its sources now",
                "examples:\n  geo gazetteer rebuild\n  GEO_CACHE_DIR=/tmp/cache geo gazetteer rebuild\n")
     return parser
@@ -164,6 +175,11 @@ def _cmd_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_download(args: argparse.Namespace) -> int:
+    report = _gazetteer(args).download_dumps(args.datasets, url=args.base_url)
+    return _print_import(report, args.format)
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     shown = 0
 
@@ -176,8 +192,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
     report = _gazetteer(args).import_dumps(args.paths, admin1=args.admin1, admin2=args.admin2, on_malformed=warn)
     if report.malformed > 20:
         log.warning("%d malformed rows skipped in all (first 20 shown)", report.malformed)
+    return _print_import(report, args.format)
+
+
+def _print_import(report: Any, output: str) -> int:
     summary = report.to_dict()
-    if args.format == "json":
+    if output == "json":
         from geo.output import to_json
 
         print(to_json(summary))
@@ -194,6 +214,7 @@ _COMMANDS = {
     ("gazetteer", "info"): _cmd_info,
     ("gazetteer", "rebuild"): _cmd_rebuild,
     ("gazetteer", "import"): _cmd_import,
+    ("gazetteer", "download"): _cmd_download,
 }
 
 
