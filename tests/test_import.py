@@ -118,3 +118,31 @@ def test_cli_import_json_and_exit_codes(tmp_path: Path, sy_rows: list[str], caps
     assert summary["rows"] == 50 and summary["malformed"] == 0 and summary["places_total"] == 50
     assert main(["gazetteer", "import", str(tmp_path / "absent.zip"), "--cache-dir", cache]) == 1
     assert "absent.zip" in capsys.readouterr().err
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_bad_archives_fail_clearly_and_lose_nothing(tmp_path: Path, small_sources: list, sy_rows: list[str]) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("\n".join(sy_rows[:20]) + "\n", encoding="utf-8")
+    gaz, _ = imported(tmp_path, small_sources, good)
+    html = tmp_path / "SY.zip"
+    html.write_text("<html><body>503 Service Unavailable</body></html>", encoding="utf-8")
+    no_table = _zip(tmp_path / "readme-only.zip", {"readme.txt": b"nothing here"})
+    bomb = _zip(tmp_path / "bomb.zip", {"XX.txt": b"\t" * 5_000_000})  # 5 MB of tabs compress > 1000x
+    whole = _zip(tmp_path / "whole.zip", {"SY.txt": ("\n".join(sy_rows) + "\n").encode()})
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    cases = [(html, "not a readable zip file (an HTML error page or a truncated download?)"),
+             (no_table, "holds no GeoNames .txt table"), (bomb, "zip bomb"),
+             (truncated, "not a readable zip file")]
+    for path, message in cases:
+        with pytest.raises(GazetteerError) as info:
+            gaz.import_dumps([path])
+        assert message in str(info.value) and str(path) in str(info.value)
+        assert sqlite3.connect(gaz.imported.path).execute("SELECT COUNT(*) FROM places").fetchone()[0] == 20

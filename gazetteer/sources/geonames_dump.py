@@ -8,9 +8,9 @@ coordinate, bytes that are not UTF-8 — is reported with its file and line and 
 
 from __future__ import annotations
 
-import io
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,22 +107,50 @@ class Malformed:
     problem: str
 
 
-def _members(path: Path) -> Iterator[tuple[str, io.BufferedIOBase]]:
+#: The most a zip member may inflate to (allCountries.txt is about 1.6 GB), and the highest compression ratio
+#: accepted (text compresses 3–10×): beyond either the file is treated as a zip bomb.
+MAX_MEMBER_BYTES = 8 * 1024**3
+MAX_RATIO = 200
+
+
+def _members(path: Path) -> Iterator[tuple[str, Iterator[bytes]]]:
     if path.suffix.lower() == ".zip":
         try:
             archive = zipfile.ZipFile(path)
-        except zipfile.BadZipFile as exc:
-            raise SourceError(f"{path} is not a readable zip file ({exc})") from None
+        except (zipfile.BadZipFile, OSError) as exc:
+            hint = " (an HTML error page or a truncated download?)" if path.stat().st_size else " (empty file)"
+            raise SourceError(f"{path} is not a readable zip file{hint}: {exc}") from None
         with archive:
-            names = [n for n in archive.namelist() if n.lower().endswith(".txt") and "readme" not in n.lower()]
-            if not names:
-                raise SourceError(f"{path} holds no GeoNames .txt table")
-            for name in names:
-                with archive.open(name) as handle:
-                    yield f"{path}:{name}", handle  # type: ignore[misc]
+            infos = [i for i in archive.infolist()
+                     if i.filename.lower().endswith(".txt") and "readme" not in i.filename.lower()]
+            if not infos:
+                raise SourceError(f"{path} holds no GeoNames .txt table (members: {', '.join(archive.namelist())})")
+            for info in infos:
+                if info.file_size > MAX_MEMBER_BYTES or info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                    raise SourceError(f"{path}:{info.filename} would inflate to {info.file_size} bytes from "
+                                      f"{info.compress_size}: refusing a likely zip bomb")
+                with archive.open(info) as handle:
+                    yield f"{path}:{info.filename}", _capped(handle, info.file_size, f"{path}:{info.filename}")
     else:
         with open(path, "rb") as handle:
-            yield str(path), handle
+            yield str(path), iter(handle)
+
+
+def _capped(handle: Iterable[bytes], declared: int, where: str) -> Iterator[bytes]:
+    """Lines of a zip member, refusing to inflate past what its header declared (headers can lie)."""
+    total = 0
+    lines = iter(handle)
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+            raise SourceError(f"{where} is damaged or truncated ({exc})") from None
+        total += len(line)
+        if total > declared + 1024:
+            raise SourceError(f"{where} inflates beyond the {declared} bytes its header declares: refusing it")
+        yield line
 
 
 def _parse(fields: list[str]) -> DumpRow:
