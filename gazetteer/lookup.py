@@ -23,9 +23,11 @@ from gazetteer.index import SCHEMA_VERSION, NameIndex, ensure_index, keys_path
 from gazetteer.matching import Overlay, Rows, Search, exact_matches, fuzzy_matches
 from gazetteer.model import KINDS, Candidate, Place
 from gazetteer.normalize import fold, split_generic
+from gazetteer.rank import MATCH_SCORES
 from gazetteer.sources.base import Source
 from gazetteer.sources.cities import CitiesSource
 from gazetteer.sources.countries import CountriesSource
+from gazetteer.sources.online import OnlineGeocoder
 from gazetteer.sources.packs import PackSource, builtin_packs
 from gazetteer.sources.regions import RegionsSource
 
@@ -58,6 +60,8 @@ class Gazetteer:
         The embedded sources (default :func:`default_sources`); tests pass smaller ones.
     index_path
         Use this index file instead of ``<cache_dir>/gazetteer-v<N>.sqlite``.
+    online
+        An :class:`~gazetteer.sources.online.OnlineGeocoder` asked when nothing local matches (off by default).
     """
 
     def __init__(
@@ -67,12 +71,14 @@ class Gazetteer:
         packs: Iterable[str | os.PathLike[str]] | None = None,
         sources: Sequence[Source] | None = None,
         index_path: str | os.PathLike[str] | None = None,
+        online: OnlineGeocoder | None = None,
     ) -> None:
         self.cache_dir = default_cache_dir(cache_dir)
         self.index_path = Path(index_path) if index_path else self.cache_dir / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
         self.pack_paths = [Path(p) for p in (packs_from_env() if packs is None else packs)]
         self._sources = list(sources) if sources is not None else None
         self._index: NameIndex | None = None
+        self.online = online
         self.imported = ImportStore(self.cache_dir / "imported-v1.sqlite")
         self._has_imported: bool | None = None
         self._overlay: Overlay | None = None
@@ -163,6 +169,10 @@ class Gazetteer:
         search = Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else frozenset())
         for variant, cue_kinds in variants:
             exact_matches(search, self._sources_of, variant, cue_kinds)
+        if not search.best and self.online is not None:  # names nothing local knows, when asked for
+            for place in self.online.lookup(variants[0][0], limit=limit):
+                kind = "exact" if place.name.casefold() == variants[0][0].casefold() else "normalized"
+                search.offer(place, kind, place.name, MATCH_SCORES[kind], False, variants[0][1])
         if not search.best:
             for variant, cue_kinds in variants:
                 fuzzy_matches(search, self._sources_of, self._keys_of_skeleton, variant, cue_kinds)

@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
         "  geo gazetteer lookup Ayvacik --near 40.15,26.41\n"
         "  geo gazetteer lookup 'the M5 highway' --format json\n"
         "  geo gazetteer lookup Paris --country US --limit 3\n"
-        "  geo gazetteer lookup Georgia --kind country\n",
+        "  geo gazetteer lookup Georgia --kind country\n"
+        "  geo gazetteer lookup 'Kipoi' --online --user-agent 'newsroom-geo (me@example.org)'\n",
     )
     lookup.add_argument("name", nargs="+", metavar="NAME", help="the name as written; several names are looked "
                         "up in turn")
@@ -84,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--kind", action="append", metavar="K", help="keep only this kind; repeatable")
     lookup.add_argument("--limit", type=int, default=10, metavar="N", help="at most N candidates (default 10)")
     lookup.add_argument("--format", choices=("table", "json"), default="table")
+    lookup.add_argument("--online", action="store_true",
+                        help="ask an online geocoder (geopy) for names nothing local knows; answers are cached")
+    lookup.add_argument("--online-service", default="nominatim", metavar="NAME", help="geopy service name")
+    lookup.add_argument("--online-url", metavar="URL", help="the service's base URL (a self-hosted Nominatim)")
+    lookup.add_argument("--user-agent", metavar="TEXT", help="user agent for the online service (env GEO_USER_AGENT)")
 
     info = _subparser(gaz_commands, "info", "index path, size, build time, sources and counts",
                       "examples:\n  geo gazetteer info\n  geo gazetteer info --format json\n")
@@ -127,7 +133,17 @@ def _configure_logging(args: argparse.Namespace) -> None:
 def _gazetteer(args: argparse.Namespace) -> Any:
     from gazetteer import Gazetteer
 
-    return Gazetteer(cache_dir=args.cache_dir, packs=args.pack)
+    gaz = Gazetteer(cache_dir=args.cache_dir, packs=args.pack)
+    if getattr(args, "online", False):
+        from urllib.parse import urlsplit
+
+        from gazetteer.sources.online import OnlineGeocoder
+
+        url = urlsplit(args.online_url) if args.online_url else None
+        gaz.online = OnlineGeocoder(gaz.cache_dir / "online-cache.sqlite", service=args.online_service,
+                                    user_agent=args.user_agent, domain=url.netloc if url else None,
+                                    scheme=url.scheme if url else None)
+    return gaz
 
 
 def _cmd_lookup(args: argparse.Namespace) -> int:
