@@ -8,6 +8,7 @@ own feature codes and admin names, and win over the embedded record of the same 
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import sys
@@ -41,6 +42,10 @@ CREATE TABLE IF NOT EXISTS names (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS names_gid ON names (gid);
 CREATE INDEX IF NOT EXISTS names_skeleton ON names (skeleton);
+CREATE TABLE IF NOT EXISTS boundaries (
+    place_id TEXT PRIMARY KEY, linked INTEGER NOT NULL, level TEXT NOT NULL, name TEXT NOT NULL,
+    names TEXT NOT NULL, geometry TEXT NOT NULL, source TEXT NOT NULL, imported_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, rows INTEGER NOT NULL, malformed INTEGER NOT NULL,
                                   imported_at TEXT NOT NULL);
 """
@@ -179,7 +184,49 @@ class ImportStore:
         conn.executemany(f"INSERT OR REPLACE INTO places VALUES ({','.join('?' * 14)})", places)
         conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?,?,?)", names)
 
+    def save_boundaries(self, rows: list[dict[str, Any]], source: str) -> None:
+        """Store linked polygons in one transaction (a polygon for the same place replaces the older one)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.close()
+        conn = sqlite3.connect(self.path, timeout=60)
+        try:
+            conn.executescript("PRAGMA journal_mode=WAL;" + _SCHEMA)
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            with conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO boundaries VALUES (?,?,?,?,?,?,?,?)",
+                    [(r["place_id"], int(r["linked"]), r["level"], r["name"], json.dumps(r["names"]),
+                      r["geometry"], source, stamp) for r in rows])
+        finally:
+            conn.close()
+
     # -- reading ------------------------------------------------------------------------------------------
+    def has_place(self, geonameid: int) -> bool:
+        """True when the imported dumps hold this GeoNames id."""
+        return self._read().execute("SELECT 1 FROM places WHERE gid = ?", (geonameid,)).fetchone() is not None
+
+    def boundaries_of(self, place_ids: Iterable[str]) -> dict[str, str]:
+        """GeoJSON polygons stored for these place ids."""
+        ids = list(place_ids)
+        if not ids:
+            return {}
+        try:
+            rows = self._read().execute(
+                f"SELECT place_id, geometry FROM boundaries WHERE place_id IN ({','.join('?' * len(ids))})", ids)
+            return dict(rows.fetchall())
+        except sqlite3.OperationalError:  # a store from before boundaries existed
+            return {}
+
+    def boundaries_named(self, name: str) -> list[tuple[str, str, str]]:
+        """(place id, name, GeoJSON) of stored polygons with this name (case- and accent-insensitive)."""
+        key = fold(name)
+        try:
+            rows = self._read().execute("SELECT place_id, names, geometry FROM boundaries").fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [(pid, json.loads(names)[0], geom) for pid, names, geom in rows
+                if key in {fold(n) for n in json.loads(names)}]
+
     def _read(self) -> sqlite3.Connection:
         if self._conn is None:
             self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from gazetteer.errors import GazetteerError, IndexCorruptError
 from gazetteer.imported import ImportReport, ImportStore
 from gazetteer.index import SCHEMA_VERSION, NameIndex, ensure_index, keys_path
 from gazetteer.matching import Overlay, Rows, Search, exact_matches, fuzzy_matches
-from gazetteer.model import KINDS, Candidate, Place
+from gazetteer.model import KINDS, Candidate, Match, Place
 from gazetteer.normalize import fold, split_generic
 from gazetteer.rank import MATCH_SCORES
 from gazetteer.sources.base import Source
@@ -38,6 +39,14 @@ log = logging.getLogger(__name__)
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 Near = tuple[float, float] | str | None
+
+
+def _inside_point(geometry: dict[str, Any]) -> tuple[float, float]:
+    """(lat, lon) of a point inside a GeoJSON polygon."""
+    from shapely.geometry import shape
+
+    point = shape(geometry).representative_point()
+    return point.y, point.x
 
 
 def default_sources() -> list[Source]:
@@ -176,7 +185,47 @@ class Gazetteer:
         if not search.best:
             for variant, cue_kinds in variants:
                 fuzzy_matches(search, self._sources_of, self._keys_of_skeleton, variant, cue_kinds)
-        return search.ranked()
+        ranked = search.ranked()
+        if ranked and self.has_imported:  # polygons from 'geo gazetteer import-boundaries' for areas
+            polygons = self.imported.boundaries_of(c.place.id for c in ranked if c.place.geometry is None)
+            if polygons:
+                ranked = [replace(c, place=replace(c.place, geometry=polygons[c.place.id]))
+                          if c.place.id in polygons else c for c in ranked]
+        return ranked
+
+    def import_boundaries(self, path: str | os.PathLike[str], *, level: str | None = None,
+                          name_field: str | None = None) -> dict[str, Any]:
+        """Load boundary polygons and link them to places; return counts and the unlinked names."""
+        from gazetteer.boundaries import link_features
+        from gazetteer.sources.boundaries import read_boundaries
+
+        source = Path(path)
+        rows = link_features(self, read_boundaries(source, level=level, name_field=name_field), source.stem)
+        self.imported.save_boundaries(rows, str(source))
+        self._has_imported = True
+        return {"file": str(source), "polygons": len(rows), "linked": sum(r["linked"] for r in rows),
+                "unlinked": [r["name"] for r in rows if not r["linked"]]}
+
+    def area(self, name: str, *, kinds: Iterable[str] = ("admin1", "admin2", "country", "region")) -> Candidate:
+        """The best place named ``name`` that has a polygon (a boundary or an area geometry).
+
+        Raises
+        ------
+        GazetteerError
+            When no such place has a polygon; the message says how to get one.
+        """
+        for candidate in self.lookup(name, kinds=kinds, limit=10):
+            geometry = candidate.place.geometry_json()
+            if geometry and geometry.get("type") in ("Polygon", "MultiPolygon"):
+                return candidate
+        if self.has_imported:
+            for place_id, stored_name, stored in self.imported.boundaries_named(name):
+                point = _inside_point(json.loads(stored))
+                place = Place(place_id, stored_name, "region", point[0], point[1], "boundary", geometry=stored)
+                return Candidate(place, Match("exact", stored_name, 1.0), 1.0)
+        raise GazetteerError(
+            f"no boundary polygon for {name!r}; load one with 'geo gazetteer import-boundaries FILE "
+            "--level admin1|admin2' (GeoJSON, GPKG or shapefile) or 'geo gazetteer download-boundaries CC'")
 
     def demonym(self, word: str) -> list[Place]:
         """Return the countries whose people or adjective is ``word`` ("Turkish", "Syrians")."""

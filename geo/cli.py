@@ -118,6 +118,18 @@ def build_parser() -> argparse.ArgumentParser:
     down.add_argument("--base-url", metavar="URL", help="GeoNames dump folder (default: GeoNames' own)")
     down.add_argument("--format", choices=("table", "json"), default="table")
 
+    bnd = _subparser(
+        gaz_commands, "import-boundaries", "load admin polygons (GeoJSON, GPKG, shapefile) and link them to places",
+        "examples:\n"
+        "  geo gazetteer import-boundaries wof_sy_admin.geojson\n"
+        "  geo gazetteer import-boundaries geoBoundaries-TUR-ADM1.geojson --level admin1 --name-field shapeName\n",
+    )
+    bnd.add_argument("path", metavar="FILE")
+    bnd.add_argument("--level", choices=("admin1", "admin2", "country", "region"),
+                     help="the level of every polygon (default: read from the file's level field)")
+    bnd.add_argument("--name-field", metavar="F", help="the field holding names (default: name, NAME, shapeName…)")
+    bnd.add_argument("--format", choices=("table", "json"), default="table")
+
     _subparser(gaz_commands, "rebuild", "rebuild the index from its sources now",
                "examples:\n  geo gazetteer rebuild\n  GEO_CACHE_DIR=/tmp/cache geo gazetteer rebuild\n")
     return parser
@@ -191,6 +203,20 @@ def _cmd_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import_boundaries(args: argparse.Namespace) -> int:
+    report = _gazetteer(args).import_boundaries(args.path, level=args.level, name_field=args.name_field)
+    if args.format == "json":
+        from geo.output import to_json
+
+        print(to_json(report))
+    else:
+        print(f"{report['polygons']} polygons from {report['file']}: {report['linked']} linked to places, "
+              f"{len(report['unlinked'])} kept under their own ids")
+        for name in report["unlinked"]:
+            print(f"  unlinked: {name}")
+    return 0
+
+
 def _cmd_download(args: argparse.Namespace) -> int:
     report = _gazetteer(args).download_dumps(args.datasets, url=args.base_url)
     return _print_import(report, args.format)
@@ -231,6 +257,7 @@ _COMMANDS = {
     ("gazetteer", "rebuild"): _cmd_rebuild,
     ("gazetteer", "import"): _cmd_import,
     ("gazetteer", "download"): _cmd_download,
+    ("gazetteer", "import-boundaries"): _cmd_import_boundaries,
 }
 
 
