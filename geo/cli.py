@@ -130,6 +130,18 @@ def build_parser() -> argparse.ArgumentParser:
     bnd.add_argument("--name-field", metavar="F", help="the field holding names (default: name, NAME, shapeName…)")
     bnd.add_argument("--format", choices=("table", "json"), default="table")
 
+    dbn = _subparser(
+        gaz_commands, "download-boundaries", "download admin polygons from geoBoundaries and import them",
+        "examples:\n"
+        "  geo gazetteer download-boundaries SY TR\n"
+        "  geo gazetteer download-boundaries SY --level admin2\n"
+        "API: --api or GEO_BOUNDARIES_URL (default geoBoundaries gbOpen).\n",
+    )
+    dbn.add_argument("countries", nargs="+", metavar="CC")
+    dbn.add_argument("--level", choices=("admin1", "admin2", "country"), default="admin1")
+    dbn.add_argument("--api", metavar="URL", help="geoBoundaries API base (…/api/current/gbOpen/)")
+    dbn.add_argument("--format", choices=("table", "json"), default="table")
+
     _subparser(gaz_commands, "rebuild", "rebuild the index from its sources now",
                "examples:\n  geo gazetteer rebuild\n  GEO_CACHE_DIR=/tmp/cache geo gazetteer rebuild\n")
     return parser
@@ -205,11 +217,21 @@ def _cmd_rebuild(args: argparse.Namespace) -> int:
 
 def _cmd_import_boundaries(args: argparse.Namespace) -> int:
     report = _gazetteer(args).import_boundaries(args.path, level=args.level, name_field=args.name_field)
-    if args.format == "json":
+    return _print_boundaries([report], args.format)
+
+
+def _cmd_download_boundaries(args: argparse.Namespace) -> int:
+    reports = _gazetteer(args).download_boundaries(args.countries, level=args.level, api=args.api)
+    return _print_boundaries(reports, args.format)
+
+
+def _print_boundaries(reports: list[dict[str, Any]], output: str) -> int:
+    if output == "json":
         from geo.output import to_json
 
-        print(to_json(report))
-    else:
+        print(to_json(reports if len(reports) > 1 else reports[0]))
+        return 0
+    for report in reports:
         print(f"{report['polygons']} polygons from {report['file']}: {report['linked']} linked to places, "
               f"{len(report['unlinked'])} kept under their own ids")
         for name in report["unlinked"]:
@@ -258,6 +280,7 @@ _COMMANDS = {
     ("gazetteer", "import"): _cmd_import,
     ("gazetteer", "download"): _cmd_download,
     ("gazetteer", "import-boundaries"): _cmd_import_boundaries,
+    ("gazetteer", "download-boundaries"): _cmd_download_boundaries,
 }
 
 

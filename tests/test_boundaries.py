@@ -64,3 +64,55 @@ def test_bad_boundary_files(gaz: Gazetteer, tmp_path: Path, sy_admin: Path) -> N
     junk.write_text("<html>not geojson</html>")
     with pytest.raises(SourceError, match="cannot read boundaries"):
         gaz.import_boundaries(junk)
+
+
+def test_download_boundaries_from_a_local_geoboundaries(full_gazetteer: Gazetteer, tmp_path: Path,
+                                                        sy_admin: Path) -> None:
+    import http.server
+    import threading
+
+    gaz = Gazetteer(cache_dir=tmp_path / "c", index_path=full_gazetteer.index_path,
+                    sources=full_gazetteer.sources, packs=[])
+
+    regions = json.loads(sy_admin.read_text(encoding="utf-8"))
+    regions["features"] = [dict(f, properties={"shapeName": f["properties"]["name"], "shapeType": "ADM1"})
+                           for f in regions["features"] if f["properties"]["placetype"] == "region"]
+    payload = json.dumps(regions).encode()
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            seen.append(self.path)
+            port = self.server.server_address[1]
+            if self.path == "/api/SYR/ADM1/":
+                body = json.dumps({"boundaryISO": "SYR", "boundaryType": "ADM1",
+                                   "gjDownloadURL": f"http://127.0.0.1:{port}/files/SYR-ADM1.geojson"}).encode()
+            elif self.path == "/files/SYR-ADM1.geojson":
+                body = payload
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self.send_error(404)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        api = f"http://127.0.0.1:{httpd.server_address[1]}/api/"
+        [report] = gaz.download_boundaries(["SY"], api=api, pause=0)
+        with pytest.raises(GazetteerError, match="unknown country"):
+            gaz.download_boundaries(["Narnia Republic"], api=api)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert seen[:2] == ["/api/SYR/ADM1/", "/files/SYR-ADM1.geojson"]
+    assert report["polygons"] == 15 and report["linked"] >= 13
+    assert shape(gaz.area("Idlib").place.geometry_json()).contains(Point(36.80591, 35.86447))

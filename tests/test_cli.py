@@ -12,7 +12,8 @@ import pytest
 from geo.cli import build_parser, main
 
 COMMANDS = [[], ["gazetteer"], ["gazetteer", "lookup"], ["gazetteer", "info"], ["gazetteer", "rebuild"],
-            ["gazetteer", "import"], ["gazetteer", "download"], ["gazetteer", "import-boundaries"]]
+            ["gazetteer", "import"], ["gazetteer", "download"], ["gazetteer", "import-boundaries"],
+            ["gazetteer", "download-boundaries"]]
 
 
 @pytest.mark.parametrize("words", COMMANDS)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from gazetteer.errors import SourceError
 
-__all__ = ["DEFAULT_BASE_URL", "base_url", "download_files"]
+__all__ = ["DEFAULT_BASE_URL", "base_url", "download_files", "fetch", "fetch_json"]
 
 log = logging.getLogger(__name__)
 
@@ -90,41 +90,49 @@ def download_files(names: Iterable[str], dest: Path, *, url: str | None = None, 
     """
     root = base_url(url)
     dest.mkdir(parents=True, exist_ok=True)
-    done = []
-    for name in names:
-        target = dest / name
-        remote = root + name
-        if target.exists() and _remote_size(remote, timeout) == target.stat().st_size:
-            log.info("%s is complete; not fetched again", target)
-            done.append(target)
-            continue
-        part = dest / (name + ".part")
-        last_error: Exception | None = None
-        for attempt in range(retries + 1):
-            try:
-                total = _fetch_once(remote, part, timeout)
-            except urllib.error.HTTPError as exc:
-                if exc.code == 416:  # range past the end: the part file is stale, start over
-                    part.unlink(missing_ok=True)
-                    last_error = exc
-                    continue
-                if 400 <= exc.code < 500:
-                    raise SourceError(f"cannot download {remote}: HTTP {exc.code} {exc.reason}") from None
-                last_error = exc
-            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-                last_error = exc  # includes a connection dropped mid-file (IncompleteRead): resume next time
-            else:
-                size = part.stat().st_size
-                if total is not None and size != total:
-                    last_error = SourceError(f"{remote}: got {size} bytes of {total}")
-                else:
-                    os.replace(part, target)
-                    done.append(target)
-                    break
-            if attempt < retries:
-                log.warning("download of %s failed (%s); retrying", remote, last_error)
-                time.sleep(pause * (attempt + 1))
+    return [fetch(root + name, dest / name, retries=retries, timeout=timeout, pause=pause) for name in names]
+
+
+def fetch(remote: str, target: Path, *, retries: int = 4, timeout: float = 60.0, pause: float = 1.0) -> Path:
+    """Download one URL to ``target`` (resumed, retried, size-checked, renamed into place when complete)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and _remote_size(remote, timeout) == target.stat().st_size:
+        log.info("%s is complete; not fetched again", target)
+        return target
+    part = target.with_name(target.name + ".part")
+    last_error: Exception | None = None
+    for attempt in range(retries + 1):
+        try:
+            total = _fetch_once(remote, part, timeout)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 416:  # range past the end: the part file is stale, start over
+                part.unlink(missing_ok=True)
+            elif 400 <= exc.code < 500:
+                raise SourceError(f"cannot download {remote}: HTTP {exc.code} {exc.reason}") from None
+            last_error = exc
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            last_error = exc  # includes a connection dropped mid-file (IncompleteRead): resume next time
         else:
-            raise SourceError(f"cannot download {remote} after {retries + 1} attempts ({last_error}); "
-                              "check the network or pass --base-url for a mirror")
-    return done
+            size = part.stat().st_size
+            if total is None or size == total:
+                os.replace(part, target)
+                return target
+            last_error = SourceError(f"{remote}: got {size} bytes of {total}")
+        if attempt < retries:
+            log.warning("download of %s failed (%s); retrying", remote, last_error)
+            time.sleep(pause * (attempt + 1))
+    raise SourceError(f"cannot download {remote} after {retries + 1} attempts ({last_error}); "
+                      "check the network or pass --base-url for a mirror")
+
+
+def fetch_json(remote: str, *, timeout: float = 60.0) -> object:
+    """GET a small JSON document (an API's metadata)."""
+    import json
+
+    try:
+        with urllib.request.urlopen(_request(remote), timeout=timeout) as response:
+            return json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        raise SourceError(f"cannot read {remote}: HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+        raise SourceError(f"cannot read {remote} ({exc})") from None
