@@ -23,7 +23,14 @@ from gazetteer.errors import GazetteerError
 from gazetteer.model import Place
 from gazetteer.normalize import fold, loose, skeleton
 from gazetteer.rank import prominence
-from gazetteer.sources.geonames_dump import DumpRow, Malformed, kind_of, read_admin_codes, read_dump
+from gazetteer.sources.geonames_dump import (
+    DumpRow,
+    Malformed,
+    kind_of,
+    read_admin_codes,
+    read_alternate_names,
+    read_dump,
+)
 
 __all__ = ["ImportReport", "ImportStore"]
 
@@ -64,6 +71,7 @@ class ImportReport:
     kinds: Counter[str] = field(default_factory=Counter)
     files: list[str] = field(default_factory=list)
     places_total: int = 0
+    alternate_names: int = 0
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -72,6 +80,7 @@ class ImportReport:
             "files": self.files, "rows": self.rows, "malformed": self.malformed,
             "malformed_examples": [{"file": m.file, "line": m.line, "problem": m.problem} for m in self.examples],
             "kinds": dict(sorted(self.kinds.items())), "places_total": self.places_total,
+            "alternate_names": self.alternate_names,
             "seconds": round(self.seconds, 1),
         }
 
@@ -97,8 +106,8 @@ class ImportStore:
 
     # -- writing ------------------------------------------------------------------------------------------
     def import_files(self, paths: Iterable[str | Path], *, admin1: str | Path | None = None,
-                     admin2: str | Path | None = None, on_malformed: Callable[[Malformed], None] | None = None,
-                     ) -> ImportReport:
+                     admin2: str | Path | None = None, alternate_names: str | Path | None = None,
+                     on_malformed: Callable[[Malformed], None] | None = None) -> ImportReport:
         """Import GeoNames tables in one transaction; return what was read.
 
         Parameters
@@ -107,6 +116,8 @@ class ImportStore:
             Dump files (``.txt``/``.zip``): allCountries, per-country XX, citiesNNN.
         admin1, admin2
             ``admin1CodesASCII.txt`` / ``admin2Codes.txt``; default: the files beside the first dump, if any.
+        alternate_names
+            ``alternateNamesV2.txt`` (or its zip): more names for the imported places.
         on_malformed
             Called with each malformed row (the CLI warns on stderr).
         """
@@ -146,6 +157,8 @@ class ImportStore:
                 conn.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)",
                              (str(path), report.rows - before[0], report.malformed - before[1],
                               time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
+            if alternate_names:
+                self._add_alternate_names(conn, Path(alternate_names), report, on_malformed)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -156,6 +169,36 @@ class ImportStore:
             conn.close()
         report.seconds = time.time() - started
         return report
+
+    @staticmethod
+    def _add_alternate_names(conn: sqlite3.Connection, path: Path, report: ImportReport,
+                             on_malformed: Callable[[Malformed], None] | None) -> None:
+        """Add names of alternateNamesV2 to places already in the store (others are skipped)."""
+        batch: list[tuple[int, str]] = []
+
+        def flush() -> None:
+            gids = {gid for gid, _ in batch}
+            known = {r[0] for r in conn.execute(
+                f"SELECT gid FROM places WHERE gid IN ({','.join('?' * len(gids))})", tuple(gids))} if gids else set()
+            rows = []
+            for gid, name in batch:
+                folded = fold(name)
+                if gid in known and len(folded) >= 2 and folded.isascii() and len(loose(name)) >= 2:
+                    rows.append((loose(name), gid, name, folded, 0, skeleton(name)))
+            conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?,?,?)", rows)
+            report.alternate_names += len(rows)
+            batch.clear()
+
+        for item in _progress(read_alternate_names(path), f"importing {path.name}"):
+            if isinstance(item, Malformed):
+                report.malformed += 1
+                if on_malformed:
+                    on_malformed(item)
+                continue
+            batch.append((item[0], item[1]))
+            if len(batch) >= _BATCH:
+                flush()
+        flush()
 
     @staticmethod
     def _write_batch(conn: sqlite3.Connection, batch: list[DumpRow], source: str, admin1_names: dict[str, str],

@@ -146,3 +146,21 @@ def test_bad_archives_fail_clearly_and_lose_nothing(tmp_path: Path, small_source
             gaz.import_dumps([path])
         assert message in str(info.value) and str(path) in str(info.value)
         assert sqlite3.connect(gaz.imported.path).execute("SELECT COUNT(*) FROM places").fetchone()[0] == 20
+
+
+def test_alternate_names_extend_imported_places(tmp_path: Path, small_sources: list, sy_rows: list[str]) -> None:
+    dump = tmp_path / "SY.txt"
+    dump.write_text("\n".join(sy_rows[:50]) + "\n", encoding="utf-8")
+    gid, name = sy_rows[0].split("\t")[:2]  # geonames:1721 Gharbīl
+    alternates = tmp_path / "alternateNamesV2.txt"
+    alternates.write_text("\n".join([
+        f"9000001\t{gid}\ten\tGharbeel Test Spelling\t\t\t\t\t\t",
+        f"9000002\t{gid}\tlink\thttps://en.wikipedia.org/wiki/Gharbil\t\t\t\t\t\t",  # a link, not a name
+        "9000003\t999999999\ten\tPlace Not Imported\t\t\t\t\t\t",
+        "garbage line",
+    ]) + "\n", encoding="utf-8")
+    gaz, report = imported(tmp_path, small_sources, dump, alternate_names=alternates)
+    assert report.alternate_names == 1 and report.malformed == 1
+    assert gaz.lookup("Gharbeel Test Spelling")[0].place.geonameid == int(gid)
+    assert gaz.lookup("Place Not Imported") == [] or all(
+        c.place.source != "geonames-dump" for c in gaz.lookup("Place Not Imported"))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gazetteer.errors import SourceError
 
-__all__ = ["DumpRow", "Malformed", "kind_of", "read_admin_codes", "read_dump"]
+__all__ = ["DumpRow", "Malformed", "kind_of", "read_admin_codes", "read_alternate_names", "read_dump"]
 
 #: Columns of the GeoNames main table (readme.txt).
 COLUMNS = (
@@ -202,3 +202,27 @@ def read_admin_codes(path: str | Path) -> dict[str, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot read GeoNames admin codes {path} ({exc})") from None
     return codes
+
+
+#: alternateNamesV2 "languages" that are codes or links, not names.
+_NOT_NAMES = {"link", "wkdt", "post", "iata", "icao", "faac", "unlc", "tcid", "fr_1793", "phon", "piny"}
+
+
+def read_alternate_names(path: str | Path) -> Iterator[tuple[int, str, str] | Malformed]:
+    """Yield (geonameid, name, language) from ``alternateNamesV2.txt`` (or its zip), skipping codes and links."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(f"no alternate names file at {path}")
+    for where, handle in _members(path):
+        for number, raw in enumerate(handle, start=1):
+            try:
+                fields = raw.decode("utf-8").rstrip("\r\n").split("\t")
+            except UnicodeDecodeError:
+                yield Malformed(where, number, "not UTF-8")
+                continue
+            if len(fields) < 4 or not fields[1].isdigit():
+                yield Malformed(where, number, f"{len(fields)} columns or a bad geonameid")
+                continue
+            if fields[2] in _NOT_NAMES or not fields[3]:
+                continue
+            yield int(fields[1]), fields[3], fields[2]
