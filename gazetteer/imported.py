@@ -99,6 +99,7 @@ class ImportStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
+        self._has_boundaries: bool | None = None
 
     def exists(self) -> bool:
         """True once something was imported."""
@@ -248,10 +249,20 @@ class ImportStore:
         """True when the imported dumps hold this GeoNames id."""
         return self._read().execute("SELECT 1 FROM places WHERE gid = ?", (geonameid,)).fetchone() is not None
 
+    def has_boundaries(self) -> bool:
+        """True when polygons were loaded (checked once per open store)."""
+        if self._has_boundaries is None:
+            try:
+                row = self._read().execute("SELECT 1 FROM boundaries LIMIT 1").fetchone()
+            except sqlite3.OperationalError:  # a store from before boundaries existed
+                row = None
+            self._has_boundaries = row is not None
+        return self._has_boundaries
+
     def boundaries_of(self, place_ids: Iterable[str]) -> dict[str, str]:
         """GeoJSON polygons stored for these place ids."""
         ids = list(place_ids)
-        if not ids:
+        if not ids or not self.has_boundaries():
             return {}
         try:
             rows = self._read().execute(
@@ -303,10 +314,11 @@ class ImportStore:
         return dict(self._read().execute("SELECT kind, COUNT(*) FROM places GROUP BY kind ORDER BY kind"))
 
     def close(self) -> None:
-        """Close the read connection."""
+        """Close the read connection (and forget what it knew)."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        self._has_boundaries = None
 
 
 def _progress(items: Iterator[Any], desc: str) -> Iterator[Any]:
