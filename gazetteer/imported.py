@@ -29,6 +29,7 @@ from gazetteer.sources.geonames_dump import (
     kind_of,
     read_admin_codes,
     read_alternate_names,
+    read_country_info,
     read_dump,
 )
 
@@ -53,6 +54,7 @@ CREATE TABLE IF NOT EXISTS boundaries (
     place_id TEXT PRIMARY KEY, linked INTEGER NOT NULL, level TEXT NOT NULL, name TEXT NOT NULL,
     names TEXT NOT NULL, geometry TEXT NOT NULL, source TEXT NOT NULL, imported_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS countries (iso TEXT PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, rows INTEGER NOT NULL, malformed INTEGER NOT NULL,
                                   imported_at TEXT NOT NULL);
 """
@@ -72,6 +74,7 @@ class ImportReport:
     files: list[str] = field(default_factory=list)
     places_total: int = 0
     alternate_names: int = 0
+    countries: int = 0
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,7 +83,7 @@ class ImportReport:
             "files": self.files, "rows": self.rows, "malformed": self.malformed,
             "malformed_examples": [{"file": m.file, "line": m.line, "problem": m.problem} for m in self.examples],
             "kinds": dict(sorted(self.kinds.items())), "places_total": self.places_total,
-            "alternate_names": self.alternate_names,
+            "alternate_names": self.alternate_names, "countries": self.countries,
             "seconds": round(self.seconds, 1),
         }
 
@@ -108,6 +111,7 @@ class ImportStore:
     # -- writing ------------------------------------------------------------------------------------------
     def import_files(self, paths: Iterable[str | Path], *, admin1: str | Path | None = None,
                      admin2: str | Path | None = None, alternate_names: str | Path | None = None,
+                     country_info: str | Path | None = None,
                      on_malformed: Callable[[Malformed], None] | None = None) -> ImportReport:
         """Import GeoNames tables in one transaction; return what was read.
 
@@ -119,6 +123,9 @@ class ImportStore:
             ``admin1CodesASCII.txt`` / ``admin2Codes.txt``; default: the files beside the first dump, if any.
         alternate_names
             ``alternateNamesV2.txt`` (or its zip): more names for the imported places.
+        country_info
+            ``countryInfo.txt`` (default: the file beside the first dump, if any): country facts, neighbours
+            included, kept for :meth:`country`.
         on_malformed
             Called with each malformed row (the CLI warns on stderr).
         """
@@ -130,6 +137,8 @@ class ImportStore:
                 raise GazetteerError(f"no GeoNames dump at {path}; run 'geo gazetteer download XX' or fix the path")
         admin1_names, admin2_names = _admin_tables(files, Path(admin1) if admin1 else None,
                                                    Path(admin2) if admin2 else None)
+        beside = files[0].parent / "countryInfo.txt"
+        countries = read_country_info(country_info or beside) if (country_info or beside.is_file()) else []
         report = ImportReport(files=[str(p) for p in files])
         started = time.time()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -160,6 +169,9 @@ class ImportStore:
                               time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
             if alternate_names:
                 self._add_alternate_names(conn, Path(alternate_names), report, on_malformed)
+            conn.executemany("INSERT OR REPLACE INTO countries VALUES (?,?)",
+                             [(c["iso"], json.dumps(c, ensure_ascii=False)) for c in countries])
+            report.countries = len(countries)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -248,6 +260,14 @@ class ImportStore:
     def has_place(self, geonameid: int) -> bool:
         """True when the imported dumps hold this GeoNames id."""
         return self._read().execute("SELECT 1 FROM places WHERE gid = ?", (geonameid,)).fetchone() is not None
+
+    def country(self, iso: str) -> dict[str, Any] | None:
+        """The countryInfo record of a country (name, capital, population, neighbours…), if one was imported."""
+        try:
+            row = self._read().execute("SELECT record FROM countries WHERE iso = ?", (iso.upper(),)).fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return json.loads(row[0]) if row else None
 
     def has_boundaries(self) -> bool:
         """True when polygons were loaded (checked once per open store)."""

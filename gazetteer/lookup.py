@@ -356,8 +356,8 @@ class Gazetteer:
         return report
 
     def download_dumps(self, datasets: Iterable[str], *, url: str | None = None, **options: Any) -> ImportReport:
-        """Download GeoNames dumps (``SY``, ``TR``, ``allCountries``, ``cities500``…) and the admin code tables
-        into ``<cache_dir>/downloads``, then import them."""
+        """Download GeoNames dumps (``SY``, ``TR``, ``allCountries``, ``cities500``…), the admin code tables and
+        countryInfo into ``<cache_dir>/downloads``, then import them."""
         from gazetteer.sources.download import download_files
 
         names = []
@@ -370,9 +370,10 @@ class Gazetteer:
                                      "allCountries, cities500, cities1000, cities5000, cities15000")
             names.append(f"{value}.zip")
         folder = self.cache_dir / "downloads"
-        admin = download_files(["admin1CodesASCII.txt", "admin2Codes.txt"], folder, url=url, **options)
+        tables = download_files(["admin1CodesASCII.txt", "admin2Codes.txt", "countryInfo.txt"], folder, url=url,
+                                **options)
         dumps = download_files(names, folder, url=url, **options)
-        return self.import_dumps(dumps, admin1=admin[0], admin2=admin[1])
+        return self.import_dumps(dumps, admin1=tables[0], admin2=tables[1], country_info=tables[2])
 
     def _sources_of(self, key: str) -> list[tuple[Rows, bool]]:
         """The index rows, imported rows, then user-pack rows of a loose key, each with a "from a user pack" flag."""

@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--admin1", metavar="FILE", help="admin1CodesASCII.txt (names of admin-1 codes)")
     imp.add_argument("--admin2", metavar="FILE", help="admin2Codes.txt (names of admin-2 codes)")
     imp.add_argument("--alternate-names", metavar="FILE", help="alternateNamesV2.txt or .zip (more names)")
+    imp.add_argument("--country-info", metavar="FILE", help="countryInfo.txt (country facts and neighbours)")
     imp.add_argument("--format", choices=("table", "json"), default="table")
 
     down = _subparser(
@@ -255,7 +256,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             log.warning("skipped %s line %d: %s", row.file, row.line, row.problem)
 
     report = _gazetteer(args).import_dumps(args.paths, admin1=args.admin1, admin2=args.admin2,
-                                           alternate_names=args.alternate_names, on_malformed=warn)
+                                           alternate_names=args.alternate_names, country_info=args.country_info,
+                                           on_malformed=warn)
     if report.malformed > 20:
         log.warning("%d malformed rows skipped in all (first 20 shown)", report.malformed)
     return _print_import(report, args.format)

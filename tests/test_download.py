@@ -69,7 +69,7 @@ def server(tmp_path: Path, shared_dir: Path) -> Iterator[tuple[str, type[_Handle
     with zipfile.ZipFile(root / "SY.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("SY.txt", "\n".join(rows) + "\n")
         archive.writestr("readme.txt", "test dump built from the shared SY table\n")
-    for name in ("admin1CodesASCII.txt", "admin2Codes.txt"):
+    for name in ("admin1CodesASCII.txt", "admin2Codes.txt", "countryInfo.txt"):
         (root / name).write_bytes((shared_dir / "data" / "geonames" / name).read_bytes())
     handler = type("Handler", (_Handler,), {"root": root, "cut": set(), "log": []})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -99,7 +99,9 @@ def test_download_then_import(tmp_path: Path, small_sources: list, server: tuple
     url, _ = server
     gaz = Gazetteer(cache_dir=tmp_path / "cache", sources=small_sources, packs=[])
     report = gaz.download_dumps(["sy"], url=url, pause=0)
-    assert report.rows == 400 and report.malformed == 0
+    assert report.rows == 400 and report.malformed == 0 and report.countries > 200
+    syria = gaz.imported.country("SY")
+    assert syria is not None and syria["geonameid"] == 163843 and "TR" in syria["neighbours"]
     place = gaz.lookup("Gharbil")[0].place
     assert place.geonameid == 1721 and place.admin1 == "Quneitra"
 

@@ -164,3 +164,19 @@ def test_alternate_names_extend_imported_places(tmp_path: Path, small_sources: l
     assert gaz.lookup("Gharbeel Test Spelling")[0].place.geonameid == int(gid)
     assert gaz.lookup("Place Not Imported") == [] or all(
         c.place.source != "geonames-dump" for c in gaz.lookup("Place Not Imported"))
+
+
+def test_country_info_beside_the_dump_is_read(tmp_path: Path, small_sources: list, sy_rows: list[str],
+                                              shared_dir: Path) -> None:
+    folder = tmp_path / "geonames"
+    folder.mkdir()
+    (folder / "SY.txt").write_text("\n".join(sy_rows[:10]) + "\n", encoding="utf-8")
+    (folder / "countryInfo.txt").write_bytes((shared_dir / "data" / "geonames" / "countryInfo.txt").read_bytes())
+    gaz, report = imported(tmp_path, small_sources, folder / "SY.txt")
+    assert report.countries > 200
+    turkey = gaz.imported.country("tr")
+    assert turkey is not None and turkey["capital"] == "Ankara" and set(turkey["neighbours"]) >= {"SY", "GR"}
+    bad = tmp_path / "countryInfo-bad.txt"
+    bad.write_text("SY\tSYR\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match="not a countryInfo row"):
+        gaz.import_dumps([folder / "SY.txt"], country_info=bad)

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from gazetteer.errors import SourceError
 
-__all__ = ["DumpRow", "Malformed", "kind_of", "read_admin_codes", "read_alternate_names", "read_dump"]
+__all__ = [
+    "DumpRow", "Malformed", "kind_of", "read_admin_codes", "read_alternate_names", "read_country_info", "read_dump",
+]
 
 #: Columns of the GeoNames main table (readme.txt).
 COLUMNS = (
@@ -226,3 +228,26 @@ def read_alternate_names(path: str | Path) -> Iterator[tuple[int, str, str] | Ma
             if fields[2] in _NOT_NAMES or not fields[3]:
                 continue
             yield int(fields[1]), fields[3], fields[2]
+
+
+def read_country_info(path: str | Path) -> list[dict[str, object]]:
+    """Read ``countryInfo.txt``: ISO codes, name, capital, area, population, continent, GeoNames id, neighbours."""
+    path = Path(path)
+    rows: list[dict[str, object]] = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.startswith("#") or not line.strip():
+                    continue
+                fields = line.rstrip("\n").split("\t")
+                if len(fields) < 18 or len(fields[0]) != 2:
+                    raise SourceError(f"{path}, line {number}: not a countryInfo row ({len(fields)} columns)")
+                rows.append({
+                    "iso": fields[0], "iso3": fields[1], "name": fields[4], "capital": fields[5],
+                    "area_km2": float(fields[6] or 0), "population": int(fields[7] or 0), "continent": fields[8],
+                    "geonameid": int(fields[16]) if fields[16].isdigit() else None,
+                    "neighbours": [n for n in fields[17].split(",") if n],
+                })
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SourceError(f"cannot read GeoNames countryInfo {path} ({exc})") from None
+    return rows
