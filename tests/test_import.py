@@ -31,10 +31,12 @@ def imported(tmp_path: Path, small_sources: list, *paths: Path, **options: objec
 
 def test_import_real_table_with_admin_names(tmp_path: Path, small_sources: list, shared_dir: Path) -> None:
     geonames = shared_dir / "data" / "geonames"
-    gaz, report = imported(tmp_path, small_sources, geonames / "SY.wof.zip",
+    gaz, report = imported(tmp_path, small_sources, geonames / "SY.wof.zip", geonames / "TR.wof.zip",
                            admin1=geonames / "admin1CodesASCII.txt")
-    assert report.rows == 10572 and report.malformed == 0
-    assert report.kinds["admin1"] == 14 and report.kinds["populated_place"] > 10000
+    assert report.rows == 10572 + 52491 and report.malformed == 0
+    assert report.kinds["admin1"] == 14 + 81 and report.kinds["populated_place"] > 60000
+    ayvacik = gaz.lookup("Ayvacik", near=(40.15, 26.41))[0].place  # the Çanakkale one; admin name from the codes
+    assert (ayvacik.geonameid, ayvacik.admin1) == (322692, "Canakkale")  # as GeoNames spells TR.17
     place = gaz.lookup("Gharbil")[0].place          # geonames:1721, a village of Quneitra governorate
     assert (place.id, place.geonameid, place.admin1, place.source) == ("geonames:1721", 1721, "Quneitra",
                                                                        "geonames-dump")
