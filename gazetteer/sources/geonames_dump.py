@@ -167,11 +167,8 @@ def _parse(fields: list[str]) -> DumpRow:
     )
 
 
-def read_dump(path: str | Path) -> Iterator[DumpRow | Malformed]:
-    """Yield the rows of a GeoNames table file (``.txt`` or ``.zip``), and a :class:`Malformed` for each bad row."""
-    path = Path(path)
-    if not path.is_file():
-        raise SourceError(f"no GeoNames dump at {path}; run 'geo gazetteer download XX' or give the file's path")
+def _tab_lines(path: Path) -> Iterator[tuple[str, int, list[str]] | Malformed]:
+    """(member, line number, tab-separated fields) of every non-empty, non-comment line; Malformed if not UTF-8."""
     for where, handle in _members(path):
         for number, raw in enumerate(handle, start=1):
             try:
@@ -179,16 +176,27 @@ def read_dump(path: str | Path) -> Iterator[DumpRow | Malformed]:
             except UnicodeDecodeError:
                 yield Malformed(where, number, "not UTF-8")
                 continue
-            if not line or line.startswith("#"):
-                continue
-            fields = line.split("\t")
-            if len(fields) != len(COLUMNS):
-                yield Malformed(where, number, f"{len(fields)} columns, expected {len(COLUMNS)}")
-                continue
-            try:
-                yield _parse(fields)
-            except ValueError as exc:
-                yield Malformed(where, number, str(exc))
+            if line and not line.startswith("#"):
+                yield where, number, line.split("\t")
+
+
+def read_dump(path: str | Path) -> Iterator[DumpRow | Malformed]:
+    """Yield the rows of a GeoNames table file (``.txt`` or ``.zip``), and a :class:`Malformed` for each bad row."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(f"no GeoNames dump at {path}; run 'geo gazetteer download XX' or give the file's path")
+    for item in _tab_lines(path):
+        if isinstance(item, Malformed):
+            yield item
+            continue
+        where, number, fields = item
+        if len(fields) != len(COLUMNS):
+            yield Malformed(where, number, f"{len(fields)} columns, expected {len(COLUMNS)}")
+            continue
+        try:
+            yield _parse(fields)
+        except ValueError as exc:
+            yield Malformed(where, number, str(exc))
 
 
 def read_admin_codes(path: str | Path) -> dict[str, str]:
@@ -215,18 +223,14 @@ def read_alternate_names(path: str | Path) -> Iterator[tuple[int, str, str] | Ma
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"no alternate names file at {path}")
-    for where, handle in _members(path):
-        for number, raw in enumerate(handle, start=1):
-            try:
-                fields = raw.decode("utf-8").rstrip("\r\n").split("\t")
-            except UnicodeDecodeError:
-                yield Malformed(where, number, "not UTF-8")
-                continue
-            if len(fields) < 4 or not fields[1].isdigit():
-                yield Malformed(where, number, f"{len(fields)} columns or a bad geonameid")
-                continue
-            if fields[2] in _NOT_NAMES or not fields[3]:
-                continue
+    for item in _tab_lines(path):
+        if isinstance(item, Malformed):
+            yield item
+            continue
+        where, number, fields = item
+        if len(fields) < 4 or not fields[1].isdigit():
+            yield Malformed(where, number, f"{len(fields)} columns or a bad geonameid")
+        elif fields[2] not in _NOT_NAMES and fields[3]:
             yield int(fields[1]), fields[3], fields[2]
 
 

