@@ -289,6 +289,10 @@ class NameIndex:
             return []
         return [(names, Place(*stored)) for names, _, stored in found]
 
+    def has_key(self, key: str) -> bool:
+        """True when some indexed name has the loose key ``key``."""
+        return self._keys.get(key) is not None
+
     def loose_keys_by_skeleton(self, key: str) -> list[str]:
         """Loose keys whose consonant skeleton is ``key`` (at most 400): candidates for fuzzy matching."""
         return [r[0] for r in self._query("SELECT loose FROM skeletons WHERE skeleton = ? LIMIT 400", (key,))]

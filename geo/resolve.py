@@ -1,0 +1,373 @@
+"""Resolution: ``mentions + document -> list[Resolution]``.
+
+Each distinct name of a document (one sense per discourse) is resolved by ranking the gazetteer's candidates with
+what a careful analyst reads around it:
+
+1. **containment and apposition** — "Ayvacik in Canakkale", "Qaminas, near Idlib city", "Atareb in Syria's Aleppo
+   province": a candidate inside (or near) the container wins; decisive when present;
+2. **the document's focus** — the countries of the other names (weighted by their confidence), distance to the
+   other resolved places, a shared first-level division;
+3. **the gazetteer's ranking** — match quality, prominence (kind, rank, population, number of names) and the kind
+   asked for by the phrase ("province", "highway").
+
+The three are re-weighed over a few rounds, since every resolution is context for the others. ``confidence`` is
+a logistic function of the winner's margin, its support and its match; a name with no credible candidate is
+abstained (``place=None``), and a failure on one name never drops the rest of the document.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from gazetteer import Gazetteer
+from gazetteer.model import Candidate, Place
+from gazetteer.normalize import fold, loose, split_generic
+from gazetteer.rank import distance_km
+from geo.mentions import Mention, Resolution
+
+__all__ = ["Resolver"]
+
+log = logging.getLogger(__name__)
+
+_ROUNDS = 3
+#: Extra weight of the gazetteer's prominence against the document's context: a state or an ocean is the likelier
+#: reading of its name than a small town of that name, unless the context says otherwise.
+_PRIOR = 0.5
+_DIRECTION = r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)"
+_CONTAINER_GAP = re.compile(r"^\s*(?P<rel>,\s*near|,\s*in|,\s*outside(?:\s+of)?|,|\(|near|in|outside(?:\s+of)?)\s*"
+                            r"(?:the\s+)?" + _DIRECTION + r"*$", re.IGNORECASE)
+_POSSESSIVE_GAP = re.compile(r"^['’]s\s+" + _DIRECTION + r"*$", re.IGNORECASE)
+#: Words stripped from a name the gazetteer lacks, to place it by its core ("Lake Erie", "Swat Valley").
+_CORE_DROP_FIRST = frozenset("lake north south east west northern southern eastern western central upper lower "
+                             "greater inner outer mount".split())
+_CORE_DROP_LAST = frozenset("valley bay parish lake delta island islands peninsula plateau basin coast strait gulf "
+                            "region province state district county governorate municipality area".split())
+_AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "island", "continent"})
+_COARSE_KINDS = frozenset({"country", "continent", "sea"})
+
+
+@dataclass
+class _Group:
+    """One distinct name of the document and everything known about it."""
+
+    key: str
+    mentions: list[int]
+    candidates: list[Candidate]
+    metonym: bool = False
+    containers: set[tuple[int, str]] = field(default_factory=set)  # (group index, relation)
+    choice: int = 0
+    scores: list[float] = field(default_factory=list)
+    support: list[float] = field(default_factory=list)
+    contained: list[bool] = field(default_factory=list)
+    evidence: list[float] = field(default_factory=list)  # context support before weighing by match quality
+    confidence: float = 0.0
+    partial: bool = False
+
+
+def _area_name(name: str) -> str:
+    return loose(split_generic(name)[0])
+
+
+def _inside(candidate: Place, container: Place, relation: str) -> bool:
+    """Whether ``candidate`` lies in (or, for "near", close to) ``container``."""
+    if candidate.id == container.id:
+        return False
+    km = distance_km(candidate.lat, candidate.lon, container.lat, container.lon)
+    if container.kind == "country":
+        return candidate.country == container.country and candidate.kind not in ("country", "continent")
+    if container.kind == "continent":
+        return km < 5000
+    if candidate.country and container.country and candidate.country != container.country:
+        return False
+    same_admin1 = bool(candidate.admin1) and _area_name(candidate.admin1 or "") == _area_name(container.name)
+    if container.kind in ("admin1", "admin2"):
+        return same_admin1 or (not candidate.admin1 and km < 250)
+    if container.kind == "populated_place":
+        return km < (40 if relation == "near" else 60) or same_admin1
+    geometry = container.geometry_json()
+    if geometry and geometry.get("type") in ("Polygon", "MultiPolygon"):
+        from shapely.geometry import Point, shape
+
+        return bool(shape(geometry).buffer(0.1).contains(Point(candidate.lon, candidate.lat)))
+    return km < 300
+
+
+def _match_strength(candidate: Candidate) -> float:
+    """The match score, lowered when a small place matched through an alternate name unlike its own ("Idaho" for
+    Idaho Springs, "Delaware" for West Point): such aliases are often another, larger place's name."""
+    score = candidate.match.score
+    place = candidate.place
+    if candidate.match.type != "alternate" or place.kind in _AREA_KINDS or place.kind in _COARSE_KINDS:
+        return score
+    if SequenceMatcher(None, fold(candidate.match.name), fold(place.name)).ratio() < 0.6:
+        return score - 0.15
+    return score
+
+
+def _is_area(group: _Group) -> bool:
+    """The name's first candidate is a country or continent (not something inside another place)."""
+    return bool(group.candidates) and group.candidates[0].place.kind in ("country", "continent")
+
+
+def _proximity(km: float) -> float:
+    """1 near, falling to 0 at a few thousand km."""
+    return max(0.0, 1.0 - math.log10(1.0 + km) / math.log10(1.0 + 3000.0))
+
+
+class Resolver:
+    """Rank gazetteer candidates for the mentions of one document.
+
+    Parameters
+    ----------
+    gazetteer
+        Where candidates come from.
+    limit
+        How many candidates to consider per name.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, *, limit: int = 10) -> None:
+        self.gazetteer = gazetteer
+        self.limit = limit
+        self._cache: dict[tuple[str, str | None], list[Candidate]] = {}
+        self._extents: dict[str, float] = {}
+
+    def candidates(self, name: str, *, kinds: Sequence[str] | None = None) -> list[Candidate]:
+        """Candidates for a name or phrase, best first (cached)."""
+        key = (name, ",".join(kinds) if kinds else None)
+        found = self._cache.get(key)
+        if found is None:
+            found = self.gazetteer.lookup(name, limit=self.limit, kinds=kinds)
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            self._cache[key] = found
+        return found
+
+    def resolve(self, text: str, mentions: Sequence[Mention]) -> list[Resolution]:
+        """Resolve every mention of ``text``; returns one :class:`Resolution` per mention, in order."""
+        results: list[Resolution | None] = [None] * len(mentions)
+        groups: list[_Group] = []
+        by_key: dict[str, int] = {}
+        for index, mention in enumerate(mentions):
+            try:
+                fixed = self._fixed(mention)
+            except Exception as exc:  # one failing name never drops the rest of the document
+                log.warning("could not resolve %r: %s", mention.text, exc)
+                results[index] = Resolution(None, (), "abstain", 0.0)
+                continue
+            if fixed is not None:
+                results[index] = fixed
+                continue
+            phrase = mention.phrase(text)
+            key = " ".join(phrase.casefold().split())
+            if key not in by_key:
+                partial = False
+                try:
+                    found = self.candidates(phrase)
+                    if not found and phrase != mention.text:
+                        found = self.candidates(mention.text)
+                    if not found:
+                        found, partial = self._partial(mention.text), True
+                except Exception as exc:
+                    log.warning("could not look up %r: %s", phrase, exc)
+                    found = []
+                by_key[key] = len(groups)
+                groups.append(_Group(key, [], found, partial=partial))
+            group = groups[by_key[key]]
+            group.mentions.append(index)
+            group.metonym |= mention.role == "metonym"
+        self._link_containers(text, mentions, groups, by_key)
+        fixed_places = [r.place for r in results if r is not None and r.place is not None]
+        self._rank(groups, fixed_places)
+        for group in groups:
+            resolution = self._resolution(group)
+            for index in group.mentions:
+                results[index] = resolution
+        return [r if r is not None else Resolution(None) for r in results]
+
+    def _partial(self, name: str) -> list[Candidate]:
+        """Candidates for the core of a feature name the gazetteer lacks: "Lake Erie" → Erie, "Salinas Valley" →
+        Salinas, "North Dallas" → Dallas (a nearby stand-in, with lowered confidence)."""
+        words = name.split()
+        while len(words) > 1 and words[0].lower() in _CORE_DROP_FIRST:
+            words = words[1:]
+        while len(words) > 1 and words[-1].lower() in _CORE_DROP_LAST:
+            words = words[:-1]
+        core = " ".join(words)
+        if core == name:
+            return []
+        return self.gazetteer.lookup(core, limit=self.limit, fuzzy=False)
+
+    # -- per mention ------------------------------------------------------------------------------------------
+    def _fixed(self, mention: Mention) -> Resolution | None:
+        """Demonyms and borders resolve without ranking."""
+        if mention.role == "demonym" and mention.countries:
+            found = self.gazetteer.country(mention.countries[0])
+            return Resolution(found[0], (), "demonym", 0.95) if found else Resolution(None)
+        if mention.recognizer == "border" and len(mention.countries) == 2:
+            found = self.gazetteer.border(*mention.countries)
+            if not found:
+                return Resolution(None)
+            return Resolution(found[0], (), "border", 0.7 if found[0].approximate else 0.9)
+        return None
+
+    # -- containment ----------------------------------------------------------------------------------------
+    @staticmethod
+    def _link_containers(text: str, mentions: Sequence[Mention], groups: list[_Group],
+                         by_key: dict[str, int]) -> None:
+        def group_of(index: int) -> int | None:
+            mention = mentions[index]
+            if mention.role == "demonym" or mention.recognizer == "border":
+                return None
+            return by_key.get(" ".join(mention.phrase(text).casefold().split()))
+
+        for index in range(len(mentions) - 1):
+            inner, outer = group_of(index), group_of(index + 1)
+            if inner is None or outer is None or inner == outer:
+                continue
+            between = text[mentions[index].phrase_end:mentions[index + 1].phrase_start]
+            found = _CONTAINER_GAP.match(between)
+            if found and found.group("rel") in (",", "(") and _is_area(groups[inner]):
+                found = None  # "in Russia, Romania and Macedonia": a list, not "X, Y" apposition
+            if found:
+                relation = "near" if "near" in found.group("rel").lower() else "in"
+                groups[inner].containers.add((outer, relation))
+                # "Atareb in Syria's Aleppo province": Aleppo province contains Atareb too
+                if index + 2 < len(mentions) and _POSSESSIVE_GAP.match(
+                        text[mentions[index + 1].phrase_end:mentions[index + 2].phrase_start]):
+                    third = group_of(index + 2)
+                    if third is not None and third != inner:
+                        groups[inner].containers.add((third, relation))
+            elif _POSSESSIVE_GAP.match(between):  # "Syria's Idlib region": Syria contains Idlib
+                groups[outer].containers.add((inner, "in"))
+
+    # -- ranking ----------------------------------------------------------------------------------------------
+    def _rank(self, groups: list[_Group], fixed: list[Place]) -> None:
+        for group in groups:
+            group.scores = [c.score for c in group.candidates]
+            group.support = [0.0] * len(group.candidates)
+            group.contained = [False] * len(group.candidates)
+            group.evidence = [0.0] * len(group.candidates)
+            group.confidence = 0.5
+        for _ in range(_ROUNDS):
+            chosen = [(g, g.candidates[g.choice].place) for g in groups if g.candidates]
+            for group in groups:
+                if group.candidates:
+                    self._score(group, groups, chosen, fixed)
+            for group in groups:
+                if group.candidates:
+                    group.choice = max(range(len(group.scores)), key=lambda k: (group.scores[k], -k))
+                    group.confidence = self._confidence(group)
+
+    def _score(self, group: _Group, groups: list[_Group], chosen: list[tuple[_Group, Place]],
+               fixed: list[Place]) -> None:
+        countries: dict[str, float] = defaultdict(float)
+        admin1s: set[str] = set()
+        anchors: list[Place] = []
+        for other, place in chosen:
+            if other is group:
+                continue
+            weight = other.confidence * len(other.mentions) ** 0.5
+            if place.country:
+                countries[place.country] += weight
+            if place.kind == "admin1":
+                admin1s.add(_area_name(place.name))
+            elif place.admin1:
+                admin1s.add(_area_name(place.admin1))
+            if place.kind not in _COARSE_KINDS and other.confidence >= 0.4:
+                anchors.append(place)
+        for place in fixed:
+            if place.country:
+                countries[place.country] += 0.3
+        total = sum(countries.values()) or 1.0
+        containers = [(groups[k].candidates[groups[k].choice].place, relation)
+                      for k, relation in group.containers if groups[k].candidates]
+        for k, candidate in enumerate(group.candidates):
+            place = candidate.place
+            share = countries.get(place.country or "", 0.0) / total
+            if place.kind == "country":  # an area is near the places inside it
+                near = 1.0 if any(a.country == place.country for a in anchors) else 0.0
+            elif place.kind == "admin1":
+                name = _area_name(place.name)
+                near = 1.0 if any(a.admin1 and _area_name(a.admin1) == name for a in anchors) else 0.0
+            else:
+                near = 0.0
+            if not near:
+                near = max((_proximity(distance_km(place.lat, place.lon, a.lat, a.lon)) for a in anchors
+                            if a.id != place.id), default=0.0)
+            admin1 = 1.0 if place.admin1 and _area_name(place.admin1) in admin1s else 0.0
+            # context re-ranks real spellings of a name; it cannot turn a loose transliteration into the answer
+            match = _match_strength(candidate)
+            evidence = 0.35 * share + 0.3 * near + 0.15 * admin1
+            support = evidence * match ** 2
+            value = candidate.score + _PRIOR * place.prominence + support - (candidate.match.score - match)
+            if place.kind in ("country", "continent") and candidate.match.score >= 0.95:
+                value += 0.25
+            contained = False
+            for container, relation in containers:
+                if _inside(place, container, relation):
+                    value += 1.0 if candidate.match.score >= 0.95 else 0.4
+                    contained = True
+                elif container.kind in _AREA_KINDS or relation == "near":
+                    value -= 0.3
+            if group.metonym and (place.feature_code == "PPLC" or place.kind == "country"):
+                value += 0.3
+            group.scores[k], group.support[k], group.contained[k] = value, support, contained
+            group.evidence[k] = evidence
+
+    @staticmethod
+    def _confidence(group: _Group) -> float:
+        k = group.choice
+        best = group.scores[k]
+        others = [s for i, s in enumerate(group.scores) if i != k]
+        margin = best - max(others) if others else 0.6
+        candidate = group.candidates[k]
+        x = (5.0 * min(margin, 0.8) + 2.0 * (candidate.match.score - 0.8) + 2.5 * group.support[k]
+             + (1.5 if group.contained[k] else 0.0) - 1.0)
+        return 1.0 / (1.0 + math.exp(-x))
+
+    def _resolution(self, group: _Group) -> Resolution:
+        if not group.candidates:
+            return Resolution(None, (), "abstain", 0.0)
+        k = group.choice
+        order = sorted(range(len(group.candidates)), key=lambda i: -group.scores[i])
+        alternatives = tuple(Candidate(group.candidates[i].place, group.candidates[i].match,
+                                       round(group.scores[i], 4)) for i in order if i != k)[:3]
+        candidate = group.candidates[k]
+        evidence = 1.0 if group.contained[k] else group.evidence[k]
+        if group.partial:
+            return Resolution(candidate.place, alternatives, "partial", 0.5 * group.confidence, evidence)
+        if group.contained[k]:
+            method = "containment"
+        elif group.support[k] >= 0.2 and order[0] != 0 or group.support[k] >= 0.35:
+            method = "context"
+        else:
+            method = "prominence"
+        if candidate.match.type == "fuzzy" and group.support[k] < 0.15 and not group.contained[k]:
+            return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
+        return Resolution(candidate.place, alternatives, method, group.confidence * self._extent(candidate.place),
+                          evidence)
+
+    def _extent(self, place: Place) -> float:
+        """How well one point stands for the place: 1 up to a radius of ~160 km, falling to 0.6 for a
+        continent-sized country (so ``confidence`` estimates the chance the point is within 161 km of the
+        place meant)."""
+        factor = self._extents.get(place.id)
+        if factor is None:
+            factor = 1.0
+            geometry = place.geometry_json() if place.kind in _AREA_KINDS else None
+            if geometry and geometry.get("type") in ("Polygon", "MultiPolygon"):
+                from shapely.geometry import shape
+
+                km2 = shape(geometry).area * 111.32 ** 2 * math.cos(math.radians(place.lat))
+                radius = math.sqrt(max(km2, 0.0) / math.pi)
+                if radius > 160:
+                    factor = max(0.6, 1.0 - 0.4 * math.log10(radius / 160) / math.log10(1500 / 160))
+            self._extents[place.id] = factor
+        return factor
+

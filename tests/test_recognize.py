@@ -1,0 +1,131 @@
+"""Recognition rules: each with the sentence that motivates it and a counter-example (real news sentences)."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.geoparse import Geoparser
+from geo.mentions import Mention
+
+
+class _Parsed:
+    """The geoparser's mentions (recognition plus the pipeline's check of weak mentions against the document)."""
+
+    def __init__(self, parser: Geoparser) -> None:
+        self.parser = parser
+
+    def recognize(self, text: str) -> list[Mention]:
+        return [m.mention for m in self.parser.parse(text)]
+
+
+@pytest.fixture(scope="module")
+def recognizer(geoparser):  # type: ignore[no-untyped-def]
+    return _Parsed(geoparser)
+
+
+def _names(recognizer: _Parsed, text: str, roles: tuple[str, ...] = ("literal", "metonym")) -> list[str]:
+    return [m.text for m in recognizer.recognize(text) if m.role in roles and m.recognizer != "border"]
+
+
+def _role(recognizer: _Parsed, text: str, name: str) -> str | None:
+    return next((m.role for m in recognizer.recognize(text) if m.text == name), None)
+
+
+def test_known_names_in_their_news_spellings(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "Turkey on Thursday launched an operation to recapture the frontline towns of Nayrab and Saraqeb."
+    assert _names(recognizer, text) == ["Turkey", "Nayrab", "Saraqeb"]
+
+
+def test_person_after_a_title(recognizer) -> None:  # type: ignore[no-untyped-def]
+    assert _names(recognizer, "Defence Minister Hulusi Akar said on Friday the attacks continued.") == []
+    # counter-example: a title word opening a place-bearing organisation name keeps the place
+    assert "Queensland" in _names(recognizer, "Queensland Premier Peter Beattie has declared an emergency.")
+
+
+def test_a_person_stays_a_person_in_the_whole_text(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "President Vladimir Putin spoke by phone. Later, Putin met the envoy in Moscow."
+    assert _names(recognizer, text) == ["Moscow"]
+
+
+def test_verb_of_saying_person_versus_metonym(recognizer) -> None:  # type: ignore[no-untyped-def]
+    assert _names(recognizer, "“All known targets are under fire,” Akar said.") == []
+    assert _role(recognizer, "Russia said Ankara failed to inform it.", "Russia") == "metonym"
+    assert _role(recognizer, "However Washington has refused Turkey's requests in the past.", "Washington") == "metonym"
+    # counter-example: a capital that does something other than speak is literal
+    assert _role(recognizer, "Nearly 300 migrants arrived in Ankara on Friday.", "Ankara") == "literal"
+
+
+def test_first_name_before_a_town_name_is_a_person(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "US Permanent Representative to NATO Kay Bailey Hutchison spoke in a press conference."
+    assert _names(recognizer, text) == ["US"]
+    # counter-example: a country before an organisation word is a place (GeoVirus-style "US Centers")
+    assert _names(recognizer, "The US Centers for Disease Control confirmed the case.") == ["US"]
+
+
+def test_outlets_and_agencies_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = ("The state-run Turkish Anadolu news agency said so, and the Interfax news agency reported it, "
+            "Bloomberg reported on Thursday, according to Reuters and Al Jazeera.")
+    assert _names(recognizer, text) == []
+    # counter-example: a place inside an outlet name is emitted with role embedded
+    assert _role(recognizer, "The TV channel Russia 24 reported the shooting.", "Russia") == "embedded"
+
+
+def test_organisations_versus_places(recognizer) -> None:  # type: ignore[no-untyped-def]
+    assert _names(recognizer, "Erdogan asked the EU and NATO for support.") == []
+    assert _names(recognizer, "Refugees hoped to reach Europe by land or sea.") == ["Europe"]
+
+
+def test_months_weekdays_and_common_words(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "Since December, forces advanced. Several hours later, May and March passed. Police said so."
+    assert _names(recognizer, text) == []
+    # counter-example: a capitalised place name mid-sentence after "in" is kept
+    assert _names(recognizer, "The outbreak began in Reading last week.") == ["Reading"]
+
+
+def test_model_numbers_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
+    assert _names(recognizer, "They destroyed a SA-17 and a SA-22 air defense system.") == []
+    assert _names(recognizer, "The aircraft flew over SA on Sunday.") in ([], ["SA"])  # bare code: either is fine
+
+
+def test_the_proper_name_span_and_the_phrase(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "forces seized the strategic M5 highway and parts of Aleppo province, near the town of Saraqeb."
+    found = {m.text: m for m in recognizer.recognize(text)}
+    m5, aleppo, saraqeb = found["M5"], found["Aleppo"], found["Saraqeb"]
+    assert (text[m5.phrase_start:m5.phrase_end], m5.cue, m5.kinds) == ("M5 highway", "highway", ("road",))
+    m5 = [m for m in recognizer.recognize("Forces control the M5 highway.") if m.text == "M5"][0]
+    assert (m5.phrase_start, m5.phrase_end) == (15, 29)
+    assert (text[aleppo.phrase_start:aleppo.phrase_end], aleppo.cue) == ("Aleppo province", "province")
+    assert (text[saraqeb.phrase_start:saraqeb.phrase_end], saraqeb.cue) == ("the town of Saraqeb", "the town of")
+    # counter-example: a capitalised term opening an organisation name is not a cue ("the US State Department")
+    state = [m for m in recognizer.recognize("the US State Department said") if m.text == "US"][0]
+    assert state.cue is None
+
+
+def test_demonyms_always_emitted(recognizer) -> None:  # type: ignore[no-untyped-def]
+    found = [(m.text, m.role, m.countries) for m in recognizer.recognize("Turkish soldiers and Syrians fled.")]
+    assert found == [("Turkish", "demonym", ("TR",)), ("Syrians", "demonym", ("SY",))]
+
+
+def test_border_phrases(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "at least 30,000 people were massed on Turkey’s land border with Greece"
+    mentions = recognizer.recognize(text)
+    assert [m.text for m in mentions if m.recognizer != "border"] == ["Turkey", "Greece"]
+    border = [m for m in mentions if m.recognizer == "border"]
+    assert [(m.text, m.countries) for m in border] == [("Turkey’s land border with Greece", ("TR", "GR"))]
+    # the other side of "the Turkish border" comes from the document
+    text = "More than a million Syrians are streaming towards the Turkish border."
+    assert [m.countries for m in recognizer.recognize(text) if m.recognizer == "border"] == [("TR", "SY")]
+    # counter-example: "border police" is about police, and a border with no second country is not a line
+    assert [m for m in recognizer.recognize("Greek border police fired tear gas.") if m.recognizer == "border"] == []
+
+
+def test_unknown_names_marked_by_phrases(recognizer) -> None:  # type: ignore[no-untyped-def]
+    found = recognizer.recognize("Shelling hit the village of Kfar Zibdah overnight.")
+    assert [(m.text, m.recognizer) for m in found] == [("Kfar Zibdah", "cue")]
+    # counter-example: an unknown capitalised name with no place phrase is not guessed to be a place
+    assert recognizer.recognize("Zibdahwe Quorkle visited them.") == []
+
+
+def test_headline_capitals_say_nothing(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "Putin Refuses To Negotiate With Erdogan And Attacks Turkish Forces In Syria\n\nBody text."
+    assert _names(recognizer, text) == ["Syria"]

@@ -1,0 +1,146 @@
+"""Resolution with document context: containment, focus, metonyms, abstention, overrides, gold-name mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gazetteer.rank import distance_km
+from geo.errors import OverrideError, UnsupportedLanguageError
+from geo.geoparse import Geoparser
+from geo.overrides import Overrides
+
+
+def _place(parser: Geoparser, text: str, name: str):  # type: ignore[no-untyped-def]
+    return next(m for m in parser.parse(text) if m.mention.text == name)
+
+
+def test_containment_is_decisive(geoparser) -> None:  # type: ignore[no-untyped-def]
+    found = _place(geoparser, "Another group arrived at the coast of Ayvacik in Canakkale, western Turkey.", "Ayvacik")
+    assert (found.place.admin1, found.resolution.method) == ("Çanakkale", "containment")
+    # counter-example: without the container the name alone is ambiguous (two Ayvacık, Çanakkale and Samsun)
+    alone = _place(geoparser, "Another group arrived at the coast of Ayvacik.", "Ayvacik")
+    assert alone.resolution.confidence < found.resolution.confidence
+
+
+def test_near_a_city(geoparser) -> None:  # type: ignore[no-untyped-def]
+    found = _place(geoparser, "the attack, thought to have hit Qaminas, near Idlib city.", "Qaminas")
+    assert found.resolution.method == "containment"
+    assert distance_km(found.place.lat, found.place.lon, 35.93, 36.63) < 15
+
+
+def test_a_list_of_countries_is_not_apposition(geoparser) -> None:  # type: ignore[no-untyped-def]
+    found = _place(geoparser, "similar cases were found in Russia, Romania, and Macedonia.", "Russia")
+    assert found.place.kind == "country" and found.place.country == "RU"
+
+
+def test_document_focus_picks_the_nearby_namesake(geoparser) -> None:  # type: ignore[no-untyped-def]
+    text = ("The Israeli Air Force attacked the Syrian army from the Golan Heights, injuring three soldiers in "
+            "Al-Qahtaniyah and the Al-Quneitra administrative center.")
+    found = _place(geoparser, text, "Al-Qahtaniyah")
+    assert found.place.admin1 == "Quneitra"
+    # counter-example: beside Qamishli the same name is the Hasakah town
+    other = _place(geoparser, "Kurdish fighters left Qamishli and Al-Qahtaniyah on Sunday.", "Al-Qahtaniyah")
+    assert other.place.admin1 != "Quneitra"
+
+
+def test_prominence_wins_without_context(geoparser) -> None:  # type: ignore[no-untyped-def]
+    found = _place(geoparser, "The minister travelled to Paris on Monday.", "Paris")
+    assert found.place.country == "FR"
+    texan = _place(geoparser, "Storms hit Dallas and Paris, Texas, on Monday.", "Paris")
+    assert texan.place.country == "US" and texan.resolution.method == "containment"
+
+
+def test_metonym_prefers_the_capital(geoparser) -> None:  # type: ignore[no-untyped-def]
+    found = _place(geoparser, "Washington has refused the requests in the past.", "Washington")
+    assert found.mention.role == "metonym" and found.place.feature_code == "PPLC"
+
+
+def test_confidence_and_alternatives(geoparser) -> None:  # type: ignore[no-untyped-def]
+    found = _place(geoparser, "Turkey has asked the US for help in Georgia.", "Georgia")
+    assert 0.0 <= found.resolution.confidence <= 1.0
+    assert found.resolution.alternatives and len(found.resolution.alternatives) <= 3
+    record = found.to_dict()
+    assert {"id", "geonameid", "name", "kind", "lat", "lon", "geometry", "confidence", "method",
+            "alternatives"} <= set(record)
+
+
+def test_gold_mode_keeps_every_span_and_abstains_when_unknown(geoparser) -> None:  # type: ignore[no-untyped-def]
+    text = "Cases rose in Xqzvwj and in Idlib."
+    resolved = geoparser.resolve_spans(text, [(14, 20), (28, 33)])
+    assert [m.mention.text for m in resolved] == ["Xqzvwj", "Idlib"]
+    assert resolved[0].place is None and resolved[0].resolution.method == "abstain"
+    assert resolved[1].place is not None and resolved[1].place.country == "SY"
+
+
+def test_one_failing_name_does_not_drop_the_document(geoparser, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    original = geoparser.resolver.candidates
+
+    def flaky(name, **kw):  # type: ignore[no-untyped-def]
+        if name == "Saraqeb":
+            raise RuntimeError("boom")
+        return original(name, **kw)
+
+    monkeypatch.setattr(geoparser.resolver, "candidates", flaky)
+    geoparser.resolver._cache.clear()
+    found = geoparser.resolve_spans("Fighting in Saraqeb and Idlib.", [(12, 19), (24, 29)])
+    assert found[0].place is None and found[1].place is not None
+
+
+def test_non_english_text_is_reported(geoparser) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UnsupportedLanguageError, match="'fr'"):
+        geoparser.parse("La Turquie a lancé une opération militaire dans le nord de la Syrie, selon le ministère.")
+
+
+def test_overrides_survive_reprocessing(full_gazetteer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rules = tmp_path / "overrides.csv"
+    rules.write_text("article,start,end,name,place_id,note\n"
+                     "a1,,,Moria,pack:levant:moria,the Lesbos village\n"
+                     "*,,,Idlib,csc:state:2940,we mean the governorate\n"
+                     "a1,0,5,,none,not a place here\n", encoding="utf-8")
+    parser = Geoparser(full_gazetteer, overrides=Overrides.from_file(rules))
+    text = "Moria camp burned; Idlib was shelled and Moria was evacuated."
+    for _ in range(2):  # the same result on every run
+        found = {(m.mention.start, m.mention.text): m for m in parser.parse(text, article="a1")}
+        assert (0, "Moria") not in found  # dropped by the span rule
+        moria = found[(41, "Moria")]
+        assert (moria.place.id, moria.resolution.method, moria.resolution.confidence) == \
+            ("pack:levant:moria", "override", 1.0)
+        assert found[(19, "Idlib")].place.kind == "admin1"
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    ("name,place_id\nX,geonames:1\n", "missing column"),
+    ("article,start,end,name,place_id\na,1,,X,geonames:1\n", "line 2"),
+    ("article,start,end,name,place_id\na,,,,geonames:1\n", "give a span"),
+])
+def test_bad_overrides_files_are_named(tmp_path: Path, content: str, problem: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(OverrideError, match=problem) as info:
+        Overrides.from_file(path)
+    assert "bad.csv" in str(info.value)
+
+
+class _Entity:
+    def __init__(self, text: str, start: int, label: str) -> None:
+        self.text, self.start_char, self.end_char, self.label_ = text, start, start + len(text), label
+
+
+class _Doc:
+    def __init__(self, ents: list[_Entity]) -> None:
+        self.ents = ents
+
+
+def test_spacy_entities_are_merged_and_vetted(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """The merge logic with a pipeline object in spaCy's shape (spaCy itself is an optional extra)."""
+    from geo.nlp import merge_entities
+
+    text = "President Erdogan visited Kfar Zibdah and Idlib on Monday."
+    rule = geoparser.recognizer.recognize(text)
+    ents = [_Entity("Erdogan", 10, "GPE"), _Entity("Kfar Zibdah", 26, "GPE"), _Entity("Idlib", 42, "GPE"),
+            _Entity("Monday", 51, "DATE")]
+    merged = merge_entities(geoparser.recognizer, text, rule, nlp=lambda _: _Doc(ents))
+    found = {m.text: m.recognizer for m in merged}
+    assert found == {"Kfar Zibdah": "spacy", "Idlib": "gazetteer+spacy"}  # the person stays out
