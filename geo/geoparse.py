@@ -1,8 +1,8 @@
 """The geoparser: one call from text to resolved place mentions.
 
 >>> from geo import Geoparser                                        # doctest: +SKIP
->>> [(m.mention.text, m.place.name) for m in Geoparser().parse("Shelling hit Saraqeb in Idlib.")]  # doctest: +SKIP
-[('Saraqeb', 'Saraqib'), ('Idlib', 'Idlib')]
+>>> [(m.mention.text, m.place.name) for m in Geoparser().parse("Shelling hit Maarat al-Numan.")]  # doctest: +SKIP
+[("Maarat al-Numan", "Ma‘arrat an Nu‘mān")]
 """
 
 from __future__ import annotations

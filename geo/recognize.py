@@ -1,8 +1,8 @@
 """Recognition: ``text -> list[Mention]``.
 
 A hybrid recognizer. Known names are found by probing the gazetteer's name index with every run of up to six
-capitalised words (longest first, with the gazetteer's spelling folds, so "Saraqeb" finds "Saraqib"); linguistic
-cues then decide what each run is:
+capitalised words (longest first, with the gazetteer's spelling folds, so "Jisr al-Shughour" finds "Jisr ash
+Shughur"); linguistic cues then decide what each run is:
 
 - people: a title before the name ("President Erdogan", "Defence Minister Hulusi Akar"), a first name before it,
   a verb of saying after a name that is not a country or capital ("Akar said"); once a name is a person in a
