@@ -214,8 +214,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
         print(to_json(info))
     else:
-        for key, value in info.items():
-            print(f"{key}: {value}")
+        from geo.output import to_lines
+
+        print(to_lines(info))
     return 0
 
 

@@ -156,15 +156,14 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     from geo.evaluate import evaluate, read_corpus
-    from geo.output import to_json
+    from geo.output import to_json, to_lines
 
     summary = evaluate(read_corpus(args.path), _geoparser(args), mode=args.mode,
                        include_demonyms=args.include_demonyms).summary()
     if args.format == "json":
         print(to_json(summary))
     else:
-        for key, value in summary.items():
-            print(f"{key}: {value}")
+        print(to_lines(summary))
     return 0
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["to_json", "to_table"]
+__all__ = ["to_json", "to_lines", "to_table"]
 
 
 def to_json(document: Any) -> str:
@@ -41,3 +41,13 @@ def to_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join(lines)
+
+
+def to_lines(mapping: Mapping[str, Any]) -> str:
+    """``key: value`` lines for a flat summary.
+
+    >>> print(to_lines({"toponyms": 3, "f1": 0.9}))
+    toponyms: 3
+    f1: 0.9
+    """
+    return "\n".join(f"{key}: {value}" for key, value in mapping.items())

@@ -70,6 +70,11 @@ class _Group:
     partial: bool = False
 
 
+def _key(phrase: str) -> str:
+    """The key of one distinct name of a document (case and spacing folded)."""
+    return " ".join(phrase.casefold().split())
+
+
 def _area_name(name: str) -> str:
     return loose(split_generic(name)[0])
 
@@ -164,7 +169,7 @@ class Resolver:
                 results[index] = fixed
                 continue
             phrase = mention.phrase(text)
-            key = " ".join(phrase.casefold().split())
+            key = _key(phrase)
             if key not in by_key:
                 partial = False
                 try:
@@ -224,7 +229,7 @@ class Resolver:
             mention = mentions[index]
             if mention.role == "demonym" or mention.recognizer == "border":
                 return None
-            return by_key.get(" ".join(mention.phrase(text).casefold().split()))
+            return by_key.get(_key(mention.phrase(text)))
 
         for index in range(len(mentions) - 1):
             inner, outer = group_of(index), group_of(index + 1)
