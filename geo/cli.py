@@ -154,9 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     _subparser(gaz_commands, "rebuild", "rebuild the index from its sources now",
                "examples:\n  geo gazetteer rebuild\n  GEO_CACHE_DIR=/tmp/cache geo gazetteer rebuild\n")
 
-    from geo.cli_parse import add_commands
+    from geo import cli_events, cli_parse
 
-    add_commands(commands, _subparser)
+    cli_parse.add_commands(commands, _subparser)
+    cli_events.add_commands(commands, _subparser)
     return parser
 
 
@@ -301,10 +302,10 @@ _COMMANDS = {
 
 
 def _handler(args: argparse.Namespace) -> Any:
-    from geo.cli_parse import COMMANDS
+    from geo import cli_events, cli_parse
 
     key = (args.command, str(getattr(args, f"{args.command}_command", "")))
-    return _COMMANDS.get(key) or COMMANDS[key]
+    return _COMMANDS.get(key) or cli_parse.COMMANDS.get(key) or cli_events.COMMANDS[key]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

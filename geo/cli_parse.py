@@ -12,7 +12,7 @@ from typing import Any
 
 from geo.errors import ArticleError, UnsupportedLanguageError, UsageError
 
-__all__ = ["COMMANDS", "add_commands"]
+__all__ = ["COMMANDS", "add_commands", "geoparser", "parser_options"]
 
 log = logging.getLogger("geo")
 
@@ -20,7 +20,7 @@ _PLACE_COLUMNS = ("article", "start", "end", "text", "role", "cue", "id", "name"
                   "confidence", "method")
 
 
-def _parser_options(parser: argparse.ArgumentParser) -> None:
+def parser_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overrides", metavar="FILE", default=os.environ.get("GEO_OVERRIDES"),
                         help="analyst corrections (CSV: article,start,end,name,place_id) applied to every result "
                              "(env GEO_OVERRIDES)")
@@ -43,7 +43,7 @@ def add_commands(commands: Any, subparser: Callable[..., argparse.ArgumentParser
     places.add_argument("paths", nargs="+", metavar="PATH", help="article files, directories, or - for stdin")
     places.add_argument("--format", choices=("table", "json", "geojson"), default="table",
                         help="table (default), one JSON array of articles, or a GeoJSON FeatureCollection")
-    _parser_options(places)
+    parser_options(places)
 
     resolve = subparser(
         commands, "resolve", "gold-name mode: resolve the toponym spans of a JSON Lines corpus",
@@ -54,7 +54,7 @@ def add_commands(commands: Any, subparser: Callable[..., argparse.ArgumentParser
     )
     resolve.add_argument("--in", dest="input", required=True, metavar="IN.jsonl")
     resolve.add_argument("--out", dest="output", required=True, metavar="OUT.jsonl")
-    _parser_options(resolve)
+    parser_options(resolve)
 
     evaluate = subparser(
         commands, "eval", "score the geoparser on a gold corpus (acc@161, AUC, P/R/F1)",
@@ -68,10 +68,10 @@ def add_commands(commands: Any, subparser: Callable[..., argparse.ArgumentParser
     evaluate.add_argument("--mode", choices=("gold", "e2e"), default="gold")
     evaluate.add_argument("--include-demonyms", action="store_true", help="score demonym mentions in e2e mode")
     evaluate.add_argument("--format", choices=("table", "json"), default="table")
-    _parser_options(evaluate)
+    parser_options(evaluate)
 
 
-def _geoparser(args: argparse.Namespace) -> Any:
+def geoparser(args: argparse.Namespace) -> Any:
     from gazetteer import Gazetteer
     from geo.geoparse import Geoparser
     from geo.overrides import Overrides
@@ -101,7 +101,7 @@ def _cmd_places(args: argparse.Namespace) -> int:
 
     if args.paths.count("-") > 1:
         raise UsageError("'-' (stdin) may be given once")
-    parser = _geoparser(args)
+    parser = geoparser(args)
     errors: list[str] = []
     records = []
     articles = sorted(read_articles(args.paths, errors=errors), key=lambda a: a.path)
@@ -135,7 +135,7 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
     source, target = Path(args.input), Path(args.output)
     if source.resolve() == target.resolve():
         raise UsageError("--out must differ from --in")
-    parser = _geoparser(args)
+    parser = geoparser(args)
     partial = target.with_name(target.name + ".partial")
     count = 0
     try:
@@ -158,7 +158,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from geo.evaluate import evaluate, read_corpus
     from geo.output import to_json, to_lines
 
-    summary = evaluate(read_corpus(args.path), _geoparser(args), mode=args.mode,
+    summary = evaluate(read_corpus(args.path), geoparser(args), mode=args.mode,
                        include_demonyms=args.include_demonyms).summary()
     if args.format == "json":
         print(to_json(summary))

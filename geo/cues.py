@@ -18,7 +18,7 @@ __all__ = ["BorderPhrase", "border_phrases", "leading_cue", "reporting_verb_foll
            "trailing_cue"]
 
 _TRAILING = sorted(GENERIC_TERMS, key=len, reverse=True)
-_TRAILING_RE = re.compile(r"(?P<gap>[ \-])(?P<term>" + "|".join(map(re.escape, _TRAILING)) + r")(?!\w)",
+_TRAILING_RE = re.compile(r"(?P<gap>[ \-\u00a0\u202f])(?P<term>" + "|".join(map(re.escape, _TRAILING)) + r")(?!\w)",
                           re.IGNORECASE)
 _CAPITALISED_AFTER = re.compile(r" [A-Z]")
 _LEADING_RE = re.compile(r"(?:(?P<the>the)\s+(?P<area>province|district|governorate|island|region)|(?:(?:the)\s+)?"
@@ -40,6 +40,8 @@ def trailing_cue(text: str, end: int) -> tuple[int, str, tuple[str, ...]] | None
     (18, 'province', ('admin1',))
     >>> trailing_cue("the M5 highway", 6)
     (14, 'highway', ('road',))
+    >>> trailing_cue("Idlib\u00a0province", 5)
+    (14, 'province', ('admin1',))
     >>> trailing_cue("Idlib provinces", 5) is None
     True
     """

@@ -58,9 +58,10 @@ def test_places_reports_bad_files_and_goes_on(full_gazetteer, tmp_path, capsys, 
     captured = capsys.readouterr()
     assert code == 1
     articles = {a["id"]: a for a in json.loads(captured.out)}
-    assert set(articles) == {"good", "french"} and articles["good"]["mentions"]
+    assert set(articles) == {"good", "french", "latin1"} and articles["good"]["mentions"]
     assert articles["french"]["language"] == "fr" and articles["french"]["mentions"] == []
-    for name, problem in (("binary.txt", "binary"), ("empty.txt", "empty"), ("latin1.txt", "not UTF-8")):
+    assert articles["latin1"]["mentions"][0]["text"] == "Idlib"     # Windows-1252, read with a warning
+    for name, problem in (("binary.txt", "binary"), ("empty.txt", "empty"), ("latin1.txt", "Windows-1252")):
         assert name in caplog.text and problem in caplog.text
 
 

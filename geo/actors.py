@@ -1,0 +1,280 @@
+"""Who did what to whom, how many died, and who says so — read from one sentence.
+
+* :func:`casualties` — killed and injured figures ("At least 33 Turkish soldiers were killed", "injuring three
+  soldiers", "Seven children were among 11 people killed" → 11).
+* :func:`actors` — the side that acted and the side acted on, normalised the way ACLED names actors
+  ("Syrian government forces" → "Military Forces of Syria", "Greek police" → "Police Forces of Greece").
+* :func:`claimants` — who asserts the event ("the Syrian Observatory for Human Rights war monitor said" → SOHR).
+
+Country names come from the geoparser's demonym and country mentions, never from a list of countries here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geo.mentions import ResolvedMention
+
+__all__ = ["Actor", "actors", "casualties", "claimants", "parse_number"]
+
+_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                      "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+#: Vague quantities, counted the conservative way ACLED does.
+_VAGUE = {"a dozen": 12, "dozens": 12, "dozens of": 12, "scores": 20, "scores of": 20, "hundreds": 100,
+          "hundreds of": 100, "several": 3, "a few": 3}
+_NUM = (r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|"
+        r"four|five|six|seven|eight|nine))?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+        r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a dozen|dozens(?: of)?|scores of|"
+        r"hundreds(?: of)?|several)")
+_QUAL = r"(?:(?:at least|up to|as many as|more than|over|nearly|almost|some|about|around|another|a further)\s+)?"
+_KILL = r"(?:killed|dead|died|deaths|fatalities|casualties|lost their lives)"
+_HURT = r"(?:wounded|injured|hurt|injuries)"
+
+
+def parse_number(text: str) -> int | None:
+    """An integer from digits or English words ("1,212", "Thirty-four", "dozens").
+
+    >>> parse_number("Thirty-four"), parse_number("1,212"), parse_number("dozens of")
+    (34, 1212, 12)
+    """
+    word = text.strip().lower()
+    if word in _VAGUE:
+        return _VAGUE[word]
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", word):
+        return int(word.replace(",", ""))
+    parts = re.split(r"[- ]", word)
+    if parts[0] in _TENS:
+        return _TENS[parts[0]] + (_UNITS.get(parts[1], 0) if len(parts) > 1 else 0)
+    return _UNITS.get(word)
+
+
+_NUMBER = re.compile(r"\b" + _QUAL + r"(" + _NUM + r")\b", re.IGNORECASE)
+_UNIT_AFTER = re.compile(r"\s*(?:-|km|kilomet|mile|year|day|hour|week|month|percent|%)", re.IGNORECASE)
+
+
+def _figures(sentence: str, verb: str, verb_first: str) -> list[int]:
+    """Figures before a verb ("34 soldiers were killed": the closest number within six words) or after it
+    ("killing 11")."""
+    numbers = [(m.start(1), m.end(1), parse_number(m.group(1))) for m in _NUMBER.finditer(sentence)
+               if not _UNIT_AFTER.match(sentence[m.end(1):])
+               and not re.search(r"\b(?:including|among them|of whom|of them)\s+$", sentence[:m.start()])]
+    found: dict[int, int] = {}
+    for match in re.finditer(r"\b" + verb + r"\b", sentence, re.IGNORECASE):
+        near = [n for n in numbers if n[1] <= match.start() and n[2] is not None
+                and len(sentence[n[1]:match.start()].split()) <= 6
+                and not re.search(r"[.;:]", sentence[n[1]:match.start()])]
+        if near:
+            found[near[-1][0]] = near[-1][2]  # type: ignore[assignment]
+    for match in re.finditer(r"\b" + verb_first + r"\s+[“\"‘']?" + _QUAL + r"(" + _NUM + r")\b", sentence,
+                             re.IGNORECASE):
+        value = parse_number(match.group(1))
+        if value is not None and not _UNIT_AFTER.match(sentence[match.end(1):]):
+            found.setdefault(match.start(1), value)
+    return [found[k] for k in sorted(found)]
+
+
+def casualties(sentence: str) -> tuple[list[int], list[int]]:
+    """Killed and injured figures stated in ``sentence``, in order of appearance (empty when none).
+
+    >>> casualties("Two of its soldiers were killed and five wounded following an airstrike.")
+    ([2], [5])
+    >>> casualties("The attack left at least 34 Turkish soldiers dead.")
+    ([34], [])
+    """
+    killed = _figures(sentence, _KILL, r"(?:killed|killing|kills|left)")
+    injured = _figures(sentence, _HURT, r"(?:injuring|wounding|injured|wounded)")
+    both = re.search(r"\b(?:killed|dead)\s+and\s+(" + _NUM + r")\s+" + _HURT, sentence, re.IGNORECASE)
+    if both and parse_number(both.group(1)) is not None:
+        injured.append(parse_number(both.group(1)) or 0)
+    return killed, sorted(set(injured), key=injured.index)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """An actor as normalised (``name``), as written (``text``), and where (offsets into the sentence)."""
+
+    name: str
+    text: str
+    start: int
+    end: int
+    state: bool
+    civilian: bool
+
+
+_FORCES = (r"troops|soldiers|forces|army|military|regime|government|police|coast\s?guards?|border\s+(?:police|guards)"
+           r"|jets|planes?|warplanes?|aircraft|drones?|navy|air\s+force|fighters|rebels|militants|opposition"
+           r"|insurgents|militias?|jihadists|gunmen|protesters|demonstrators|civilians|children|villagers|migrants"
+           r"|refugees|residents|pilots|units|positions|targets|helicopters|choppers")
+_FORCE = re.compile(r"\b(?:(?:[\w’'-]+\s+){0,3})(?:" + _FORCES + r")(?:\s+(?:" + _FORCES + r"))*\b", re.IGNORECASE)
+_STATE = re.compile(r"troops|soldiers|forces|army|military|regime|government|jets|planes?|warplanes?|aircraft|"
+                    r"drones?|navy|air force|pilots|units|positions|helicopters|choppers|targets", re.I)
+_POLICE = re.compile(r"police|coast\s?guards?|border\s+(?:police|guards)", re.I)
+_NONSTATE = re.compile(r"rebels?|militants|opposition|insurgents|militias?|jihadists|gunmen|terrorists?|fighters", re.I)
+_CIVIL = re.compile(r"civilians|children|residents|villagers|women", re.I)
+_MIGRANT = re.compile(r"migrants|refugees", re.I)
+_PROTEST = re.compile(r"protesters|demonstrators", re.I)
+
+
+def _country_of(span: tuple[int, int], offset: int, mentions: Sequence[ResolvedMention]) -> str | None:
+    for item in mentions:
+        place = item.place
+        start = item.mention.start - offset
+        if place is not None and place.kind == "country" and span[0] <= start < span[1] \
+                and item.mention.role in ("demonym", "metonym", "literal"):
+            return place.name
+    return None
+
+
+def _name(phrase: str, country: str | None, default: str | None) -> tuple[str, bool, bool] | None:
+    head = phrase.split()[-1].lower()
+    where = country or default
+    if _MIGRANT.fullmatch(head):
+        return "Migrants", False, True
+    if _PROTEST.fullmatch(head):
+        return f"Protesters ({where})" if where else "Protesters", False, False
+    if _CIVIL.fullmatch(head):
+        return f"Civilians ({where})" if where else "Civilians", False, True
+    if re.search(r"\b(?:regime|government|army|military)\b", phrase, re.I) and not re.search(r"opposition|rebel",
+                                                                                          phrase, re.I):
+        return (f"Military Forces of {where}", True, False) if where else None
+    if _NONSTATE.search(phrase) or re.search(r"backed by|opposition", phrase, re.I):
+        return f"Rebel groups ({where})" if where else "Rebel groups", False, False
+    if _POLICE.search(phrase):
+        return (f"Police Forces of {where}", True, False) if where else None
+    words = phrase.split()
+    if country is None and len(words) >= 2 and all(w[:1].isupper() for w in words) \
+            and re.search(r"(?:Forces|Army|Brigades?|Front|Militia|Guards?|Movement|Battalions?)$", phrase):
+        return phrase, False, False     # a named armed group: "Rapid Support Forces"
+    if _STATE.search(head) or re.search(r"\bair\s+force\b", phrase, re.IGNORECASE):
+        if country is None and not re.search(r"regime|government|assad", phrase, re.I):
+            return None
+        return (f"Military Forces of {where}", True, False) if where else None
+    return None
+
+
+def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trigger_start: int, *,
+           default_country: str | None = None, clause: tuple[int, int] | None = None) \
+        -> tuple[Actor | None, Actor | None, list[Actor]]:
+    """(actor1, actor2, all actors) of a sentence around the trigger at ``trigger_start``.
+
+    ``actor1`` acts ("by Syrian government forces", the subject of an active verb), ``actor2`` is acted on (the
+    subject of a passive "were killed", the object after the trigger). ``offset`` is the sentence's offset in the
+    article (mention offsets are article offsets). A country named as the subject of a military verb ("Turkey shot
+    down") stands for its armed forces.
+    """
+    found: list[Actor] = []
+    for match in _FORCE.finditer(sentence):
+        phrase = match.group().strip()
+        words = phrase.split()
+        while words and not (words[0][:1].isupper() or words[0].lower() in ("pro-government", "government", "regime")
+                             or re.search(r"-backed", words[0])):
+            words.pop(0)
+        if not words:
+            words = phrase.split()[-1:]
+        phrase = " ".join(words)
+        start = match.end() - len(phrase)
+        backed = re.match(r"(?:\S+[-‑](?:backed|allied|aligned|supported|led)\s+)+", phrase)
+        own = (start + backed.end(), match.end()) if backed else (start, match.end())
+        named = _name(phrase, _country_of(own, offset, mentions), default_country)
+        if named:
+            found.append(Actor(named[0], phrase, start, match.end(), named[1], named[2]))
+    for item in mentions:   # "Turkey shot down ...", "Syrian air raid": a country acts through its forces
+        start = item.mention.start - offset
+        if item.place is None or item.place.kind != "country" or not 0 <= start < trigger_start \
+                or any(a.start <= start < a.end for a in found):
+            continue
+        between = sentence[item.mention.end - offset:trigger_start]
+        subject = item.mention.role in ("metonym", "literal") and len(between.split()) <= 3 \
+            and not re.search(r"\b(?:said|says|told|claimed|in|of|to|from|by)\b|[,;:]", between) \
+            and not re.search(r"\b(?:in|of|to|from|by|at|into|near)\s+(?:the\s+)?$", sentence[:start])
+        modifier = item.mention.role == "demonym" and len(between.split()) <= 1 and not between.strip(" ")
+        if subject or modifier:
+            found.append(Actor(f"Military Forces of {item.place.name}", item.mention.text, start,
+                               item.mention.end - offset, True, False))
+    found.sort(key=lambda a: a.start)
+    if clause is not None:
+        found = [a for a in found if clause[0] <= a.start < clause[1]]
+    by = next((a for a in found if re.search(r"\bby\s+(?:the\s+)?(?:\S+\s+){0,2}$", sentence[:a.start])
+               and not re.search(r"backed\s+by\s+(?:the\s+)?(?:\S+\s+){0,2}$", sentence[:a.start])), None)
+    victim = re.compile(r"^\s*(?:(?:were|was|have been|had been|been|being|are|is)\b[^.;]{0,40}?\s"
+                        r"(?:killed|wounded|injured|targeted|hit|downed|shot|attacked|struck)|(?:killed|dead|"
+                        r"wounded|injured)\b)", re.IGNORECASE)
+    before = [a for a in found if a.end <= trigger_start and a is not by]
+    after = [a for a in found if a.start >= trigger_start and a is not by]
+    passive_subject = next((a for a in reversed(before) if victim.match(sentence[a.end:])), None)
+    if by is not None:
+        target = passive_subject or (before[-1] if before else (after[0] if after else None))
+        return by, target, found
+    if passive_subject is not None:
+        agent = next((a for a in reversed(before) if a.start > passive_subject.end), None)
+        return agent or (after[0] if after else None), passive_subject, found
+    return (before[-1] if before else None), (after[0] if after else None), found
+
+
+_SOURCES: tuple[tuple[str, str], ...] = (
+    (r"syrian observatory|\bsohr\b", "SOHR"),
+    (r"\bsana\b|syrian arab news agency|syria[’']s official news agency|syrian state news agency"
+     r"|official syrian news agency", "SANA"),
+    (r"anadolu", "Anadolu Agency"), (r"\bdha\b", "DHA"), (r"\breuters\b", "Reuters"), (r"\bafp\b", "AFP"),
+    (r"\binterfax\b", "Interfax"), (r"\btass\b", "TASS"), (r"\bunited nations\b|^(?:the\s+)?un$", "United Nations"),
+    (r"\bkremlin\b", "Kremlin"),
+)
+_CLAIM_VERBS = r"(?:said|says|reported|reports|claimed|claims|announced|stated|confirmed|told|added|adding|denies|" \
+               r"denied|acknowledged|cited)"
+_SOURCE_WORD = (r"(?:[A-Z][\w’'.-]*|of|for|the|al-\w+|news|agency|ministry|defen[cs]e|war|monitor|officials?|"
+                r"activists|media|state|state-run|state-owned|official|television|military|source|sources|human|"
+                r"rights|army|police|government|opposition|rebel|local|chief|spokes\w+|governor|regional|"
+                r"provincial|mayor|commander|witnesses|residents|medics|doctors|rescuers|\([A-Z]+\))")
+_BEFORE_VERB = re.compile(r"(" + _SOURCE_WORD + r"(?:\s+(?:and\s+)?" + _SOURCE_WORD + r"){0,8})\s*,?\s+"
+                          r"(?:(?:also|has|had|have|later|then|previously|earlier|reportedly)\s+)?"
+                          + _CLAIM_VERBS + r"\b")
+_STATEMENT = re.compile(r"\b((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)\s+(?:issued|released|published)\s+a\s+"
+                        r"statement\b")
+_ACCORDING = re.compile(r"\b(?:according to|citing|cited by|reported by)\s+(?:the\s+)?([^,.;“\"]{2,80}?)(?=[,.;“\"]|$"
+                        r"|\s+(?:as|that|on|in)\b)", re.IGNORECASE)
+_AFTER_VERB = re.compile(r",\s*(?:said|reported|announced|claimed)\s+((?:[A-Z][\w’'.-]*\s*){1,6})(?=[,.]|$)")
+_DROP = re.compile(r"^(?:the|a|an|however|but|and|meanwhile|several|hours|later|shortly|though|although|as|while|"
+                   r"when|of|for|[’']s)\s+", re.IGNORECASE)
+_NOT_SOURCE = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
+                         r"january|february|march|april|may|june|july|august|september|october|november|december)$",
+                         re.IGNORECASE)
+_TITLES = re.compile(r"^(?:(?:turkish|russian|syrian|us|greek|president|defen[cs]e|foreign|interior|minister|"
+                     r"secretary|general|spokesman|spokesperson|communications|director|head)\s+)+", re.IGNORECASE)
+
+
+def _canonical(raw: str) -> str | None:
+    text = raw.strip(" ,.;:“”\"'’")
+    while _DROP.search(text):
+        text = _DROP.sub("", text)
+    text = re.sub(r"^[’']s\s+", "", text).replace("’", "'")
+    if not text or text.lower() in ("he", "she", "it", "they", "we", "i", "this", "that", "which", "who") \
+            or _NOT_SOURCE.match(text) or not re.search(r"[a-z]{2}", text, re.IGNORECASE):
+        return None
+    for pattern, name in _SOURCES:
+        if re.search(pattern, text, re.IGNORECASE):
+            return name
+    person = _TITLES.sub("", text)
+    if person and person != text and person[:1].isupper():
+        return person
+    return text if len(text.split()) <= 8 else None
+
+
+def claimants(sentence: str) -> list[str]:
+    """Who the sentence says asserts its content, normalised, in order (empty when nobody is named).
+
+    >>> claimants("26 soldiers were killed, according to the Syrian Observatory for Human Rights war monitor.")
+    ['SOHR']
+    >>> claimants("Defence Minister Hulusi Akar said on Friday that 309 troops were killed.")
+    ['Hulusi Akar']
+    """
+    found: list[str] = []
+    for pattern in (_BEFORE_VERB, _ACCORDING, _AFTER_VERB, _STATEMENT):
+        for match in pattern.finditer(sentence):
+            for part in re.split(r"\s+and\s+", match.group(1)):
+                name = _canonical(part)
+                if name and name not in found:
+                    found.append(name)
+    return found

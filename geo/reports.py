@@ -1,0 +1,337 @@
+"""Reports: what one sentence of one article says happened — the stage ``article → list[Report]``.
+
+A report is one event as one article tells it: type (``geo/taxonomy.csv``), date, place, actors, figures and who
+claims it, with the sentence and its offsets. Reports of the same event are merged into events by
+:mod:`geo.merge`; reports themselves are never changed, so a merge can be undone.
+
+Rules (each tested with the sentence that motivates it and a counter-example in ``tests/test_events.py``):
+
+* A sentence reports an event when it has a realis trigger (:mod:`geo.triggers`); statements with no physical
+  event ("Erdogan said ...", "Turkey warned it will attack") have none.
+* A weak trigger alone ("killed", "hit", "targeted") needs support: a casualty figure, a date, or a place finer
+  than a country.
+* A bare reference to an event told elsewhere ("Following the air attack, Erdogan held a meeting") is not a new
+  report unless it adds a date or a figure ("the heinous attack on Feb. 27").
+* A casualty tally over a period ("134 civilians killed in February", "1,300 civilians killed so far") is a
+  ``summary`` report with the period as its date range; it is never merged with single events.
+* The date is the date expression of the sentence closest to the trigger (:mod:`geo.dates`); with none, the
+  publication day (``date_from = "publication"``), or ``unknown`` when the article has no date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from gazetteer.model import Place
+from geo.actors import actors, casualties, claimants
+from geo.articles import Article
+from geo.dates import DateMention, find_dates
+from geo.eventplace import EventPlace, adjacent_place, choose_place, focus_place, precision_of
+from geo.mentions import ResolvedMention
+from geo.sentences import Sentence, split_sentences
+from geo.taxonomy import acled
+from geo.triggers import Trigger, find_triggers, is_reference
+
+__all__ = ["Report", "extract_reports", "report_id"]
+
+_TALLY = re.compile(r"\b(?:killed|dead|died|deaths|casualties|displaced|neutrali[sz]ed)\b[^.;]{0,50}?"
+                    r"\b(?:so far|thus far|to date|in total|since|this year|in (?:january|february|march|april|may"
+                    r"|june|july|august|september|october|november|december))\b"
+                    r"|\bbring(?:s|ing)? the (?:number|toll|total)\b|\bdeath toll\b",
+                    re.IGNORECASE)
+_WEAK = ("attack",)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One event as one article reports it (see the module docstring)."""
+
+    id: str
+    article: str
+    content_hash: str
+    subtype: str
+    acled_event_type: str | None
+    acled_sub_event_type: str | None
+    summary: str
+    date: dt.date | None
+    date_end: dt.date | None
+    date_precision: str
+    date_from: str
+    place: Place | None
+    mention: str | None
+    where_relation: str | None
+    geo_precision: str | None
+    place_from: str | None
+    actor1: str | None
+    actor2: str | None
+    assoc_actors: tuple[str, ...]
+    fatalities: int | None
+    injured: int | None
+    claimed_by: tuple[str, ...]
+    outlet: str | None
+    url: str | None
+    published: dt.date | None
+    sentence: str
+    start: int
+    end: int
+    trigger: str
+    confidence: float
+    sentence_index: int = 0
+    refers_back: bool = False
+    vague: bool = False
+
+
+def report_id(content_hash: str, start: int, end: int, subtype: str) -> str:
+    """A report's id: a hash of (article content hash, sentence span, type), stable across runs.
+
+    >>> report_id("ab" * 32, 10, 80, "air_strike")
+    'ev-...'
+    """
+    digest = hashlib.sha256(f"{content_hash}:{start}:{end}:{subtype}".encode()).hexdigest()
+    return "ev-" + digest[:16]
+
+
+def _date(dates: Sequence[DateMention], article: Article, at: int) -> tuple[dt.date | None, dt.date | None, str, str]:
+    """The date of a trigger at ``at``: the closest point date of its clause or sentence, else the publication
+    day and the day before (an undated event in the news happened "today or yesterday"), else unknown."""
+    points = [d for d in dates if d.kind in ("point", "period")] or [d for d in dates if d.kind == "since"]
+    if points:
+        best = min(points, key=lambda d: abs(d.start - at))
+        return best.date, best.date_end, best.precision, best.source
+    if article.published is not None:
+        end = article.published_end or article.published
+        return article.published - dt.timedelta(days=1), end, "week", "publication"
+    return None, None, "unknown", "unknown"
+
+
+_VIOLENT = frozenset({"attack", "air_strike", "drone_strike", "armed_clash", "attack_on_civilians", "shelling",
+                      "explosive"})
+
+
+def _tally(clause: str, dates: Sequence[DateMention]) -> tuple[dt.date | None, dt.date | None] | None:
+    """The period of a casualty tally ("54 soldiers killed since the beginning of February", "1,300 civilians
+    killed so far"), or ``None`` when the clause reports a single event ("34 troops killed since Thursday")."""
+    if not _TALLY.search(clause):
+        return None
+    long = [d for d in dates if d.kind in ("since", "period") and d.date and d.date_end
+            and (d.date_end - d.date).days > 7]
+    if long:
+        return long[0].date, long[0].date_end
+    if any(d.kind in ("since", "period", "point") and d.date for d in dates) and not re.search(
+            r"so far|thus far|to date|in total|bring|toll", clause, re.IGNORECASE):
+        return None
+    return None, None
+
+
+_CLAUSE = re.compile(r"(?:,\s*|\s+)(?=(?:after|following|as|when|while|whereas|since|before|despite)\s)"
+                     r"|,\s*(?=(?:which|who|thought|believed|adding|saying|one of)\s)"
+                     r"|;\s*|\s+[–—]\s+",
+                     re.IGNORECASE)
+_DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:\S+\s+){0,2}?(?:attack|strike|raid|incident|deaths|bombing|"
+                       r"shelling|assault)s?\b", re.IGNORECASE)
+_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|been)\s+(?:\w+\s+)?$", re.IGNORECASE)
+#: A clause that happens at the same time as its neighbour: "... were killed when an air strike hit a school".
+_SIMULTANEOUS = re.compile(r"(?:when|as|while)\s", re.IGNORECASE)
+#: A sentence whose time is the previous sentence's: "Shortly after this, ...", "The ministry added that ...".
+_CONTINUES = re.compile(r"[\s“\"]*(?:shortly|soon|moments|minutes|hours|several hours|later|the announcement came|"
+                        r"this came|that came|(?:the|a)\s+(?:\w+\s+){0,2}(?:added|also said)|(?:he|she|it|they)\s+"
+                        r"(?:added|also said))\b", re.IGNORECASE)
+_VAGUE = re.compile(r"\b(?:dozens|hundreds|scores|several|a few)\b", re.IGNORECASE)
+_PERFECT = re.compile(r"\b(?:has|have|had|’ve|'ve)\s+(?:\w+\s+){0,2}?(?:been\s+)?\w+(?:ed|en|t|ing)?\b", re.IGNORECASE)
+_WEAK_WORDS = frozenset({"fighting", "fought", "clash", "clashes", "clashed", "patrol", "patrols", "convoy", "convoys"})
+
+
+def _clauses(sentence: Sentence) -> list[tuple[int, int]]:
+    """Clause spans (offsets into the sentence) cut before "after", "as", "when", "since"… and at semicolons; a
+    relative clause between commas (", which entered Idlib at the end of last year,") is a clause of its own."""
+    text = sentence.text
+    cuts = {0, len(text)}
+    for match in _CLAUSE.finditer(text):
+        cuts.add(match.end())
+        if re.match(r"(?:which|who|one of)\s", text[match.end():]):
+            close = text.find(",", match.end())
+            if close > 0:
+                cuts.add(close + 1)
+    ordered = sorted(cuts)
+    return [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b > a]
+
+
+def _surnames(names: Sequence[str]) -> dict[str, str]:
+    """Map a bare surname to the full name the article uses ("Akar" → "Hulusi Akar")."""
+    full = [n for n in names if len(n.split()) >= 2 and n[:1].isupper()]
+    out: dict[str, str] = {}
+    for name in names:
+        if len(name.split()) == 1:
+            longer = [f for f in full if f.split()[-1] == name]
+            if len(set(longer)) == 1:
+                out[name] = longer[0]
+    return out
+
+
+def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
+                    country_name: Callable[[str], str | None] | None = None) -> list[Report]:
+    """The reports of one article.
+
+    Parameters
+    ----------
+    article
+        The article (its text, publication date and outlet).
+    mentions
+        Its resolved place mentions (:meth:`geo.geoparse.Geoparser.parse`).
+    country_name
+        Name of a country from its ISO code, for actors such as "Civilians (Ukraine)" when the article names
+        places of a country but never the country itself.
+    """
+    sentences = split_sentences(article.text)
+    focus = focus_place(mentions)
+    default_country = _main_country(mentions, country_name)
+    out: list[Report] = []
+    before: list[DateMention] = []      # the dates of the last sentence that had some
+    all_dates = [d for d in find_dates(article.text, published=article.published,
+                                       published_end=article.published_end) if d.kind != "future" and d.date]
+    for sentence in sentences:
+        sentence_dates = [d for d in all_dates if sentence.start <= d.start < sentence.end]
+        triggers = find_triggers(sentence.text)
+        if not triggers:
+            before = sentence_dates or before
+            continue
+        previous, before = (before, sentence_dates) if sentence_dates else (before, before)
+        done: set[str] = set()
+        clauses = _clauses(sentence)
+        busy = [(a, b) for a, b in clauses if any(a <= t.start < b for t in triggers)]
+        free_dates = [d for d in sentence_dates if not any(a <= d.start - sentence.start < b for a, b in busy)]
+        if len(sentence.text.split()) < 4 and not re.search(r"\d", sentence.text):
+            busy = []       # a subheading ("Retaliatory strikes"), not a report
+        for number, (begin, stop) in enumerate(busy):
+            trigger = next(t for t in triggers if begin <= t.start < stop)
+            own = [d for d in sentence_dates if begin <= d.start - sentence.start < stop]
+            for other in (busy[number - 1] if number else None, busy[number + 1] if number + 1 < len(busy) else None):
+                if other and not own and _SIMULTANEOUS.match(sentence.text[max(begin, other[0]):]):
+                    own = [d for d in sentence_dates if other[0] <= d.start - sentence.start < other[1]]
+            usable = [d for d in own + free_dates if _attached(sentence.text, d.start - sentence.start,
+                                                               d.end - sentence.start, trigger)]
+            if not usable and _CONTINUES.match(sentence.text):
+                usable = list(previous)
+            others = {c for a, b in busy if (a, b) != (begin, stop) for c in claimants(sentence.text[a:b])}
+            said = tuple(dict.fromkeys(claimants(sentence.text[begin:stop])
+                                       + [c for c in claimants(sentence.text) if c not in others]))
+            report = _report(article, sentence, sentences, (begin, stop), trigger, mentions, usable,
+                             focus, default_country, said)
+            if report is not None and report.subtype not in done:
+                done.add(report.subtype)
+                out.append(report)
+    names = _surnames([c for r in out for c in r.claimed_by])
+    if names:
+        out = [replace(r, claimed_by=tuple(dict.fromkeys(names.get(c, c) for c in r.claimed_by))) for r in out]
+    return out
+
+
+def _attached(text: str, start: int, end: int, trigger: Trigger) -> bool:
+    """False when a comma and another verb stand between a date and the trigger ("The army, which entered Idlib
+    at the end of last year, was targeted in an air raid": the date belongs to "entered")."""
+    if not text[:start].strip(" “\"'"):
+        return True     # "Since December, Syrian government forces have advanced …": it opens the sentence
+    between = text[end:trigger.start] if end <= trigger.start else text[trigger.end:start]
+    return not ("," in between and re.search(r"\b\w{3,}ed\b", between))
+
+
+def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence], clause: tuple[int, int],
+            trigger: Trigger, mentions: Sequence[ResolvedMention], dates: Sequence[DateMention],
+            focus: Place | None, default_country: str | None, said: tuple[str, ...]) -> Report | None:
+    """The report of one clause's trigger, or ``None`` when the rules of the module docstring reject it.
+
+    ``dates`` are the date expressions that may date this trigger (its clause's, and those of clauses that
+    report nothing themselves); ``said`` who the clause (or the sentence's attribution) says claims it.
+    """
+    begin, stop = clause
+    text = sentence.text[begin:stop]
+    killed, injured = casualties(text)
+    subtype = trigger.subtype
+    capture = trigger.end if subtype == "territory_captured" else None
+    chosen: EventPlace | None = choose_place(sentence, mentions, trigger.start, clause=clause, object_from=capture) \
+        or adjacent_place(sentences, sentence.index, mentions)
+    weak = subtype in _WEAK or trigger.text.lower() in _WEAK_WORDS
+    if weak and not (killed or injured or dates):
+        return None
+    if trigger.text.lower() in _WEAK_WORDS and _PROGRESSIVE.search(sentence.text[:trigger.start]) \
+            and not (killed or injured):
+        return None     # "Assad's army is fighting for control over Idlib": a state of affairs
+    perfect = bool(_PERFECT.search(sentence.text[max(0, trigger.start - 40):trigger.end]))
+    if not dates and not (killed or injured) and perfect:
+        return None     # "Turkey has sent thousands of troops into Syria": background, not a dated event
+    subject = re.match(r"\s*(?:the|this|that)\s+(?:\S+\s+){0,2}$", text[:max(0, trigger.start - begin)],
+                       re.IGNORECASE)
+    if is_reference(sentence.text, trigger) and not (killed or injured or any(d.source == "explicit" for d in dates)
+                                                     or (subject and chosen and chosen.precision in
+                                                         ("site", "settlement"))):
+        return None     # "Following the air attack, Erdogan held a meeting"; kept: "The air raid targeted X base"
+    period = _tally(sentence.text, dates)
+    if period is None and perfect and killed and _VAGUE.search(text) \
+            and not any(d.precision == "day" for d in dates):
+        period = (None, None)   # "the regime has pressed ahead with an assault, killing hundreds of civilians"
+    if period is not None and subtype in _VIOLENT:
+        subtype = "summary"
+    if chosen is None and focus is not None:
+        chosen = EventPlace(focus, None, "in", precision_of(focus, "in"), "article")
+    actor1, actor2, named = actors(sentence.text, sentence.start, mentions, trigger.start,
+                                   default_country=default_country, clause=clause)
+    state = bool(actor1 and actor1.state)
+    civilian = bool(actor2 and actor2.civilian)
+    if subtype == "summary":
+        assert period is not None
+        date, date_end = period
+        precision = _span_precision(date, date_end)
+        date_from = "explicit" if date else "unknown"
+    else:
+        date, date_end, precision, date_from = _date(dates, article, sentence.start + trigger.start)
+    acled_type, acled_sub = acled(subtype, state_actor=state, civilian_victims=civilian) \
+        if subtype != "summary" else (None, None)
+    assoc = tuple(dict.fromkeys(a.name for a in named if a.name not in {getattr(actor1, "name", None),
+                                                                         getattr(actor2, "name", None)}))
+    confidence = trigger.strength * (1.0 if chosen and chosen.place_from == "sentence" else 0.8) \
+        * (1.0 if date_from in ("explicit", "relative") else 0.85)
+    return Report(
+        id=report_id(article.content_hash, sentence.start, sentence.end, subtype),
+        article=article.id, content_hash=article.content_hash, subtype=subtype,
+        acled_event_type=acled_type, acled_sub_event_type=acled_sub,
+        summary=" ".join(sentence.text.split()), date=date, date_end=date_end, date_precision=precision,
+        date_from=date_from, place=chosen.place if chosen else None,
+        mention=chosen.mention.mention.text if chosen and chosen.mention else None,
+        where_relation=chosen.relation if chosen else None, geo_precision=chosen.precision if chosen else None,
+        place_from=chosen.place_from if chosen else None,
+        actor1=actor1.name if actor1 else None, actor2=actor2.name if actor2 else None, assoc_actors=assoc,
+        fatalities=min(killed) if killed else None, injured=min(injured) if injured else None,
+        claimed_by=said, outlet=article.outlet or article.agency, url=article.url,
+        published=article.published, sentence=sentence.text, start=sentence.start, end=sentence.end,
+        trigger=trigger.text, confidence=round(confidence, 3), sentence_index=sentence.index,
+        refers_back=bool(_DEFINITE.search(sentence.text[:trigger.end])), vague=bool(killed and _VAGUE.search(text)))
+
+
+def _span_precision(date: dt.date | None, date_end: dt.date | None) -> str:
+    if date is None or date_end is None:
+        return "unknown"
+    days = (date_end - date).days + 1
+    return "day" if days <= 1 else "week" if days <= 7 else "month" if days <= 31 else "year"
+
+
+def _main_country(mentions: Sequence[ResolvedMention],
+                  country_name: Callable[[str], str | None] | None = None) -> str | None:
+    """The country whose places the article names most (the "regime" of an article about Idlib is Syria's)."""
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for item in mentions:
+        place = item.place
+        if place is not None and item.mention.role == "literal" and place.kind != "country" and place.country:
+            counts[place.country] = counts.get(place.country, 0) + 1
+    for item in mentions:
+        place = item.place
+        if place is not None and place.kind == "country" and place.country:
+            names[place.country] = place.name
+    if not counts:
+        return None
+    code = max(counts, key=lambda c: counts[c])
+    return names.get(code) or (country_name(code) if country_name else None)

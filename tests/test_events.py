@@ -1,0 +1,233 @@
+"""Events: each rule with the sentence that motivates it and a counter-example, then the seeds end to end against
+the hand annotation in tests/fixtures/seed_events.json."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from geo.actors import casualties, claimants, parse_number
+from geo.articles import article_from_text, read_articles
+from geo.eventeval import load_gold, score_events
+from geo.events import EventExtractor, events_to_geodataframe
+from geo.sentences import split_sentences
+from geo.taxonomy import acled, event_types
+from geo.triggers import find_triggers
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "tests" / "fixtures" / "seed_events.json"
+
+
+# -- sentences, triggers, figures, sources ---------------------------------------------------------------------
+
+def test_sentences_keep_offsets_and_abbreviations() -> None:
+    text = "The attack on Feb. 27 killed 34.\nU.S. officials said so. A caption line\n\nNext paragraph."
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == ["The attack on Feb. 27 killed 34.", "U.S. officials said so.",
+                                           "A caption line", "Next paragraph."]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+
+
+@pytest.mark.parametrize(("sentence", "subtype"), [
+    ("At least 33 Turkish soldiers were killed in an air strike by Syrian government forces.", "air_strike"),
+    ("26 Syrian soldiers were killed in Turkish drone strikes on Saturday.", "drone_strike"),
+    ("Turkey shot down a regime plane over Idlib on Sunday.", "aircraft_downed"),
+    ("Opposition fighters retook a strategic northwestern town from government forces on Thursday.",
+     "territory_captured"),
+    ("Greek police fired tear gas at migrants trying to push inside the Greek border.", "riot"),
+    ("Nearly 300 migrants arrived in Edirne province on the border with Greece.", "migration"),
+    ("Syria said it was closing its airspace for flights and drones in the northwest of the country.",
+     "airspace_closure"),
+    ("Russia deployed two warships to the Mediterranean Sea.", "deployment"),
+])
+def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
+    assert find_triggers(sentence)[0].subtype == subtype
+
+
+@pytest.mark.parametrize("sentence", [
+    "In response, Turkey warned it will attack all known targets of the Syrian regime.",
+    "Erdogan has warned Turkey would launch a full-scale offensive to repel Syrian forces.",
+    "We don't have the desire or intention to clash with Russia, the minister added.",
+    "Russian planes were used to try to shoot down aircraft.",
+    "Any aircraft that violates our airspace must be shot down.",
+    "The regime and forces loyal to Assad, backed by Russian airstrikes, sought support.",
+])
+def test_no_trigger_for_threats_negations_and_support(sentence: str) -> None:
+    assert find_triggers(sentence) == []
+
+
+def test_figures_take_the_closest_number_and_skip_subsets() -> None:
+    assert casualties("Seven children were among 11 people killed when an air strike hit a school.") == ([11], [])
+    assert casualties("with at least 134 civilians, including 44 children, killed in February") == ([134], [])
+    assert casualties("Two of its soldiers were killed and five wounded following an airstrike.") == ([2], [5])
+    assert casualties("adding retaliatory attacks killed “309 regime troops”.") == ([309], [])
+    # counter-examples: numbers that are not casualties
+    assert casualties("Turkey has 12 observation posts and bought S-400 missiles in 2019.") == ([], [])
+    assert casualties("The offensive has displaced almost 1 million people.") == ([], [])
+    assert parse_number("Thirty-four") == 34 and parse_number("dozens") == 12
+
+
+def test_claimants_are_normalised() -> None:
+    assert claimants("The Syrian Observatory for Human Rights reported 34 casualties.") == ["SOHR"]
+    assert claimants("However, the official Syrian news agency, Syrian Arab News Agency (SANA) denies this.") \
+        == ["SANA"]
+    assert claimants("… on Thursday, state media and opposition activists said.") == ["state media",
+                                                                                       "opposition activists"]
+    # counter-example: a weekday before "said" is not a source
+    assert claimants("A statement posted on Thursday said the town was hit.") == []
+
+
+def test_taxonomy_maps_every_subtype_to_acled() -> None:
+    types = event_types()
+    assert {"air_strike", "territory_captured", "aircraft_downed", "migration", "riot", "summary"} <= set(types)
+    assert acled("territory_captured", state_actor=True) == ("Battles", "Government regains territory")
+    assert acled("territory_captured") == ("Battles", "Non-state actor overtakes territory")
+    assert acled("attack", civilian_victims=True) == ("Violence against civilians", "Attack")
+    assert types["summary"].acled_event_type is None
+
+
+# -- reports of one article ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def extractor(geoparser):  # type: ignore[no-untyped-def]
+    return EventExtractor(geoparser)
+
+
+def _reports(extractor: EventExtractor, text: str, published: str = "2020-03-01") -> list:
+    article = article_from_text(text, path="t.txt", metadata={"published": published})
+    return extractor.reports(article)
+
+
+def test_place_is_where_it_happened_not_every_place(extractor: EventExtractor) -> None:
+    text = ("However, SANA denies this, stating that it was a Turkish drone that had been downed over the town of "
+            "Saraqeb in Idlib on Sunday.")
+    (report,) = _reports(extractor, text)
+    assert report.place.name.startswith("Sar") and report.geo_precision == "settlement"
+    assert report.date == dt.date(2020, 3, 1) and report.date_from == "relative"
+    # counter-example: the demonym is an actor, the province is the place
+    (report,) = _reports(extractor, "Two Turkish soldiers were killed in Idlib province on Thursday.")
+    assert report.place.kind == "admin1" and report.place.country == "SY"
+    assert report.actor2 == "Military Forces of Turkey" and report.fatalities == 2
+
+
+def test_near_locates_the_named_place(extractor: EventExtractor) -> None:
+    text = "A ministry statement on Thursday said the attack was thought to have hit Qaminas, near Idlib city."
+    (report,) = _reports(extractor, text, "2020-02-20")
+    assert report.place.name.startswith("Qam") and report.where_relation == "in"
+    (report,) = _reports(extractor, "Shelling hit villages near Idlib city on Thursday.", "2020-02-20")
+    assert report.geo_precision == "near_settlement" and report.where_relation == "near"
+
+
+def test_a_town_named_in_the_next_sentence(extractor: EventExtractor) -> None:
+    text = ("Opposition fighters retook a strategic northwestern town from government forces on Thursday, "
+            "activists said.\n\nDespite losing the town of Saraqeb, the army made gains to the south.")
+    reports = _reports(extractor, text, "2020-02-28")
+    first = min(reports, key=lambda r: r.start)
+    assert first.subtype == "territory_captured" and first.place_from == "adjacent"
+    assert first.place.name.startswith("Sar") and first.date == dt.date(2020, 2, 27)
+
+
+def test_statements_and_tallies(extractor: EventExtractor) -> None:
+    assert _reports(extractor, "Erdogan said Turkey would not back down and urged Europe to help.") == []
+    (tally,) = _reports(extractor, "Turkey has had 54 soldiers killed in Idlib since the beginning of February.",
+                        "2020-02-28")
+    assert tally.subtype == "summary" and tally.date == dt.date(2020, 2, 1) and tally.fatalities == 54
+    # counter-example: a count since the event itself is that event
+    (event,) = _reports(extractor, "Thirty-four Turkish troops have been killed in Syria since Thursday.")
+    assert event.subtype == "attack" and event.date == dt.date(2020, 2, 27)
+
+
+def test_other_region_and_other_news(extractor: EventExtractor) -> None:
+    text = ("Russian forces shelled the town of Kupiansk in the Kharkiv region on Tuesday, killing three civilians "
+            "and wounding five, the regional governor said.")
+    (report,) = _reports(extractor, text, "2023-08-10")
+    assert report.subtype == "shelling" and report.place.country == "UA"
+    assert report.date == dt.date(2023, 8, 8) and report.fatalities == 3 and report.injured == 5
+    assert report.actor1 == "Military Forces of Russia" and report.actor2 and report.actor2.startswith("Civilians")
+
+
+# -- merging and records ---------------------------------------------------------------------------------------
+
+def _article(text: str, name: str, outlet: str, published: str):  # type: ignore[no-untyped-def]
+    return article_from_text(text, path=f"{name}.txt", metadata={"outlet": outlet, "published": published})
+
+
+def test_reports_of_one_event_merge_and_keep_their_claims(extractor: EventExtractor) -> None:
+    one = _article("At least 33 Turkish soldiers were killed in an air strike in Idlib province on Thursday, "
+                   "officials said.", "a", "Al Jazeera", "2020-02-28")
+    two = _article("Thirty-four Turkish soldiers were killed in an air strike in Idlib on Thursday, the Syrian "
+                   "Observatory for Human Rights said.", "b", "Anadolu Agency", "2020-02-28")
+    other = _article("Two Turkish soldiers were killed in an air strike in Idlib province on Thursday.", "c",
+                     "The New Arab", "2020-02-20")
+    events = extractor.extract([one, two, other])
+    merged = [e for e in events if len(e.reports) == 2]
+    assert len(events) == 2 and len(merged) == 1
+    record = merged[0].to_dict()
+    assert record["fatalities"] == 33 and record["date"] == "2020-02-27"
+    assert {c["value"] for c in record["claims"] if c["field"] == "fatalities"} == {33, 34}
+    assert set(record["outlets"]) == {"Al Jazeera", "Anadolu Agency"} and "SOHR" in record["claimed_by"]
+    assert record["merged_because"] and "dates overlap" in record["merged_because"]
+    assert record["id"] == min(s["report"] for s in record["sources"])
+    for source in record["sources"]:
+        text = {"a": one.text, "b": two.text}[source["article"]]
+        assert text[source["start"]:source["end"]] == source["sentence"]
+
+
+def test_ids_are_stable_and_adding_articles_renames_nothing(extractor: EventExtractor) -> None:
+    seeds = sorted(read_articles([ROOT / "seeds"]), key=lambda a: a.path)
+    first = {e.id for e in extractor.extract(seeds[:3])}
+    again = {e.id for e in extractor.extract(seeds[:3])}
+    assert first == again
+    extra = article_from_text("Shelling hit the town of Kupiansk on Tuesday, officials said.", path="x.txt",
+                              metadata={"published": "2023-08-10"})
+    more = {e.id for e in extractor.extract(seeds[:3] + [extra])}
+    assert first <= more
+
+
+def test_geodataframe_and_geojson_axis_order(extractor: EventExtractor) -> None:
+    article = _article("Shelling hit the town of Saraqeb on Tuesday, activists said.", "s", "AFP", "2020-02-28")
+    events = extractor.extract([article])
+    frame = events_to_geodataframe(events)
+    record = events[0].to_dict()
+    assert frame.crs.to_epsg() == 4326 and frame.geometry.iloc[0].x == pytest.approx(record["lon"])
+    assert record["geometry"]["coordinates"] == [record["lon"], record["lat"]]
+    assert 35 < record["lat"] < 37 and 36 < record["lon"] < 38
+    assert json.loads(frame["sources"].iloc[0])[0]["outlet"] == "AFP"
+
+
+# -- the seeds against the annotation --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_events(extractor: EventExtractor) -> tuple[list[dict], dict[str, str]]:
+    articles = sorted(read_articles([ROOT / "seeds"]), key=lambda a: a.path)
+    return [e.to_dict() for e in extractor.extract(articles)], {a.id: a.text for a in articles}
+
+
+def test_seed_events_against_the_annotation(seed_events: tuple[list[dict], dict[str, str]]) -> None:
+    events, texts = seed_events
+    scores = score_events(events, load_gold(GOLD), texts)
+    assert scores["recall"] >= 0.85 and scores["precision"] >= 0.8, scores
+    assert scores["date_accuracy"] >= 0.8 and scores["place_accuracy"] >= 0.8, scores
+    assert scores["duplicates"] <= 5, scores
+
+
+def test_seed_feb27_strike_is_one_event_with_all_figures(seed_events: tuple[list[dict], dict[str, str]]) -> None:
+    events, _ = seed_events
+    strike = [e for e in events if e["date"] == "2020-02-27" and e["date_end"] == "2020-02-27"
+              and e["fatalities"] and e["fatalities"] >= 20]
+    assert len(strike) == 1
+    record = strike[0]
+    assert len({s["article"] for s in record["sources"]}) >= 3
+    figures = {c["value"] for c in record["claims"] if c["field"] == "fatalities"}
+    assert {33, 34} <= figures and record["fatalities"] == min(f for f in figures if f >= 20)
+    assert record["place"]["country"] == "SY"
+
+
+def test_seed_plane_or_drone_is_a_claim(seed_events: tuple[list[dict], dict[str, str]]) -> None:
+    events, _ = seed_events
+    downed = [e for e in events if e["subtype"] == "aircraft_downed" and e["date"] == "2020-03-01"]
+    assert downed
+    assert any({"Anadolu Agency", "SANA"} <= set(e["claimed_by"]) for e in downed)
