@@ -107,7 +107,8 @@ def main() -> int:
           f"processes) -> {reports} reports, {len(found)} events in {seconds:.2f} s = "
           f"{len(articles) / seconds:.0f} articles/s (target: 1,000 in <= 20 s)")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {rss_mb:.0f} MB")
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: {rss_mb:.0f} MB (largest worker process: {workers_mb:.0f} MB)")
     return 0
 
 

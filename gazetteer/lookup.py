@@ -92,6 +92,7 @@ class Gazetteer:
         self.index_path = Path(index_path) if index_path else self.cache_dir / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
         self.pack_paths = [Path(p) for p in (packs_from_env() if packs is None else packs)]
         self._sources = list(sources) if sources is not None else None
+        self._given_sources = sources is not None
         self._index: NameIndex | None = None
         self.online = online
         self.imported = ImportStore(self.cache_dir / "imported-v1.sqlite")
@@ -105,6 +106,14 @@ class Gazetteer:
         if self._sources is None:
             self._sources = default_sources()
         return self._sources
+
+    def reopen_options(self) -> dict[str, Any] | None:
+        """Keyword arguments that open this gazetteer again (in a worker process), or ``None`` when it cannot be
+        reopened so: built from sources given in memory, or with an online geocoder."""
+        if self._given_sources or self.online is not None:
+            return None
+        return {"cache_dir": str(self.cache_dir), "index_path": str(self.index_path),
+                "packs": [str(p) for p in self.pack_paths]}
 
     @property
     def index(self) -> NameIndex:

@@ -291,12 +291,10 @@ class EventExtractor:
 
 def _worker_config(geoparser: Geoparser) -> dict[str, Any] | None:
     """What a worker process needs to rebuild ``geoparser``, or ``None`` when it cannot be rebuilt."""
-    gazetteer = geoparser.gazetteer
-    if getattr(gazetteer, "_sources", None) is not None or getattr(gazetteer, "online", None) is not None:
+    options = geoparser.gazetteer.reopen_options()
+    if options is None:
         return None
-    return {"cache_dir": str(gazetteer.cache_dir), "index_path": str(gazetteer.index_path),
-            "packs": [str(p) for p in gazetteer.pack_paths], "overrides": geoparser.overrides,
-            "spacy_model": geoparser.spacy_model}
+    return {"gazetteer": options, "overrides": geoparser.overrides, "spacy_model": geoparser.spacy_model}
 
 
 _WORKER: EventExtractor | None = None
@@ -307,7 +305,7 @@ def _start_worker(config: dict[str, Any]) -> None:
     from gazetteer import Gazetteer
     from geo.geoparse import Geoparser
 
-    gazetteer = Gazetteer(cache_dir=config["cache_dir"], index_path=config["index_path"], packs=config["packs"])
+    gazetteer = Gazetteer(**config["gazetteer"])
     _WORKER = EventExtractor(Geoparser(gazetteer, overrides=config["overrides"], spacy_model=config["spacy_model"]),
                              jobs=1)
 

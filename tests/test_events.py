@@ -187,6 +187,14 @@ def test_ids_are_stable_and_adding_articles_renames_nothing(extractor: EventExtr
     assert first <= more
 
 
+def test_worker_processes_give_the_same_events(geoparser, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    seeds = sorted(read_articles([ROOT / "seeds"]), key=lambda a: a.path)
+    serial = [e.to_dict() for e in EventExtractor(geoparser, jobs=1).extract(seeds)]
+    monkeypatch.setattr(EventExtractor, "PARALLEL_MIN", 2)
+    parallel = [e.to_dict() for e in EventExtractor(geoparser, jobs=2).extract(seeds)]
+    assert parallel == serial
+
+
 def test_geodataframe_and_geojson_axis_order(extractor: EventExtractor) -> None:
     article = _article("Shelling hit the town of Saraqeb on Tuesday, activists said.", "s", "AFP", "2020-02-28")
     events = extractor.extract([article])
