@@ -4,7 +4,10 @@ An article without a date line or sidecar date (``published_from == "unknown"``)
 range of days, from its own evidence, with ``published_from = "inferred"``; the year comes from the rest of the
 batch. Articles with a known date are returned unchanged. Evidence and how it is weighed:
 
-1. **Candidate days**: the years of the batch's dated articles and of every full date a text of the batch states
+0. **The story**: in a batch of more than 20 articles, only the articles that share at least two of the batch's
+   rarer names with this one (capitalised words that are not months, weekdays or common words) count below; a
+   smaller batch is taken as one story. A mixed corpus thus never dates an article by another story's dates.
+1. **Candidate days**: the years of the story's dated articles and of every full date a text of the story states
    ("Feb 2, 2020"), each widened by a month on both sides. No candidate year: the article stays unknown.
 2. **Hard constraints** (a day failing one is dropped): publication is on or after every past explicit date of
    the article ("the heinous attack on Feb. 27"); it is before an explicit date announced as future ("talks
@@ -42,6 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -49,6 +53,7 @@ from dataclasses import dataclass, replace
 
 from geo.articles import Article
 from geo.dates import DateExpression, find_dates, scan
+from geo.lexicon import COMMON_WORDS, MONTHS, STOPWORDS, WEEKDAYS
 
 __all__ = ["infer_published"]
 
@@ -144,6 +149,35 @@ def _years(articles: Sequence[Article], scans: Sequence[Sequence[DateExpression]
             if day is not None:
                 weights[day.year] += 1
     return weights
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
+_NOT_NAMES = frozenset(w.lower() for w in (list(MONTHS) + list(WEEKDAYS) + list(COMMON_WORDS) + list(STOPWORDS)))
+
+
+def _related(articles: Sequence[Article], *, small: int = 20, shared: int = 2) -> list[frozenset[int]]:
+    """For each article, the other articles of its story: those sharing at least ``shared`` names (capitalised
+    words that are not months, weekdays or common words) of the batch's rarer ones. In a batch of at most
+    ``small`` articles every article is in the story of every other (a small batch is one story). Only the
+    story supplies years and coincidences, so a mixed corpus does not date an article by chance matches."""
+    count = len(articles)
+    if count <= small:
+        everyone = frozenset(range(count))
+        return [everyone - {i} for i in range(count)]
+    names = [{w.lower() for w in _NAME.findall(a.text)} - _NOT_NAMES for a in articles]
+    postings: dict[str, list[int]] = {}
+    for i, found in enumerate(names):
+        for name in found:
+            postings.setdefault(name, []).append(i)
+    limit = max(3, count // 20)
+    out = []
+    for i, found in enumerate(names):
+        votes: Counter[int] = Counter()
+        for name in found:
+            if len(postings[name]) <= limit:
+                votes.update(postings[name])
+        out.append(frozenset(j for j, n in votes.items() if n >= shared and j != i))
+    return out
 
 
 def _likely_years(exprs: Sequence[DateExpression], years: Counter[int], keep: int = 3) -> Counter[int]:
@@ -325,9 +359,10 @@ class _Evidence:
                         counts[k] += 1
         return counts
 
-    def scores(self, days: Sequence[int], stated: _BatchDates) -> list[tuple[int, int, frozenset[int]]]:
+    def scores(self, days: Sequence[int], stated: _BatchDates,
+               related: frozenset[int] | None = None) -> list[tuple[int, int, frozenset[int]]]:
         """For each day: (batch articles supporting the weekdays read on it, month references fitting it, the
-        dates as ordinals)."""
+        dates as ordinals). Only ``related`` articles support (default: all)."""
         offsets = [self._weekday_offsets(e) for e in self.weekdays]
         by_weekday = [[delta for offset in offsets if (delta := offset[weekday]) is not None] for weekday in range(7)]
         months = self._month_counts(days)
@@ -340,6 +375,8 @@ class _Evidence:
             for delta in by_weekday[(day + 6) % 7]:
                 if (found := known.get(day + delta)) is None:
                     found = stating(day + delta)
+                if found and related is not None:
+                    found = found & related
                 if found:
                     supporters = supporters | found if supporters else found
                     dates.append(day + delta)
@@ -382,8 +419,8 @@ def _is_day(expr: DateExpression) -> bool:
     return expr.month_day is not None
 
 
-def _infer_one(exprs: Sequence[DateExpression], stated: _BatchDates,
-               years: Counter[int]) -> tuple[dt.date, dt.date] | None:
+def _infer_one(exprs: Sequence[DateExpression], stated: _BatchDates, years: Counter[int],
+               related: frozenset[int] | None = None) -> tuple[dt.date, dt.date] | None:
     """[published, published_end] for one undated article, or ``None`` without enough evidence."""
     evidence = _Evidence(exprs)
     if not years or not (evidence.weekdays or evidence.days or evidence.months):
@@ -392,7 +429,7 @@ def _infer_one(exprs: Sequence[DateExpression], stated: _BatchDates,
     feasible = evidence.feasible(_relevant_days(evidence, stated, likely))
     if not feasible:
         return None
-    scores = dict(zip(feasible, evidence.scores(feasible, stated), strict=True))
+    scores = dict(zip(feasible, evidence.scores(feasible, stated, related), strict=True))
     best = max(s[:2] for s in scores.values())
     run: list[int] | None = None
     day = dt.date.fromordinal
@@ -435,14 +472,17 @@ def infer_published(articles: Sequence[Article]) -> list[Article]:
         evidence is unchanged (``published_from="unknown"``).
     """
     scans = [scan(a.text) for a in articles]
-    years = _years(articles, scans)
+    weights = [_years([a], [exprs]) for a, exprs in zip(articles, scans, strict=True)]
     stated = _BatchDates([_stated(a, exprs) for a, exprs in zip(articles, scans, strict=True)])
+    related = _related(articles)
     out: list[Article] = []
-    for article, exprs in zip(articles, scans, strict=True):
+    for i, (article, exprs) in enumerate(zip(articles, scans, strict=True)):
         if article.published is not None:
             out.append(article)
             continue
-        found = _infer_one(exprs, stated, years)
+        story = related[i] | {i}
+        years: Counter[int] = sum((weights[j] for j in story), Counter())
+        found = _infer_one(exprs, stated, years, frozenset(story))
         if found is None:
             log.info("%s: no evidence for a publication date; it stays unknown", article.path)
             out.append(article)

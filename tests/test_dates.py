@@ -548,3 +548,18 @@ def test_a_weekday_read_a_week_later_is_a_week_later() -> None:
             day = D(2019, 12, 20) + k * dt.timedelta(days=1)
             span, later = expr.span(day), expr.span(day + week)
             assert span is not None and later == (span[0] + week, span[1] + week)
+
+
+def test_a_mixed_corpus_dates_an_article_only_by_its_own_story() -> None:
+    # 24 unrelated stories, each dated, each naming its own places and people
+    others = [article_from_text(f"Officials in Town{chr(65 + i)}ville said on Monday that Mayor Person{chr(65 + i)}son "
+                                f"opened a bridge on March {i + 1}, 2019.", path=f"o{i}.txt",
+                                metadata={"published": f"2019-03-{i + 4:02d}"}) for i in range(24)]
+    lonely = article_from_text("Rescuers in Kisumu said on Monday that the Nyando river burst its banks on March 3.",
+                               path="lonely.txt")
+    assert infer_published(others + [lonely])[-1].published_from == "unknown"
+    # the same article with a dated report of its own story in the batch: the year and the day come from it
+    story = article_from_text("The Nyando river burst its banks near Kisumu on March 3, 2024, officials said.",
+                              path="story.txt", metadata={"published": "2024-03-04"})
+    found = infer_published(others + [story, lonely])[-1]
+    assert found.published_from == "inferred" and found.published == dt.date(2024, 3, 4)
