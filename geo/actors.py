@@ -67,7 +67,13 @@ def _figures(sentence: str, verb: str, verb_first: str) -> list[int]:
                 and len(sentence[n[1]:match.start()].split()) <= 6
                 and not re.search(r"[.;:]", sentence[n[1]:match.start()])]
         if near:
-            found[near[-1][0]] = near[-1][2]  # type: ignore[assignment]
+            total, first = near[-1][2] or 0, near[-1]
+            for earlier in reversed([n for n in numbers if n[1] <= first[0] and n[2] is not None]):
+                between = sentence[earlier[1]:first[0]]
+                if not re.fullmatch(r"\s+(?:[\w-]+\s+){0,3}?(?:and|,)\s+", between):
+                    break
+                total, first = total + (earlier[2] or 0), earlier   # "Two soldiers and 16 gunmen were killed"
+            found[first[0]] = total
     for match in re.finditer(r"\b" + verb_first + r"\s+[“\"‘']?" + _QUAL + r"(" + _NUM + r")\b", sentence,
                              re.IGNORECASE):
         value = parse_number(match.group(1))

@@ -44,6 +44,21 @@ _TALLY = re.compile(r"\b(?:killed|dead|died|deaths|casualties|displaced|neutrali
                     r"|\bbring(?:s|ing)? the (?:number|toll|total)\b|\bdeath toll\b",
                     re.IGNORECASE)
 _WEAK = ("attack",)
+#: Subtypes whose triggers ("killed", "died", "hit", "deployed") also describe disease, disasters and logistics:
+#: they need armed actors or acts of violence in the sentence, and no other cause in the clause.
+_ARMED_ONLY = frozenset({"attack", "deployment"})
+_ARMED = re.compile(r"\b(?:attack\w*|strikes?|raids?|gunm[ae]n|gunfire|shot|shooting|bomb\w*|shell\w*|clash\w*|"
+                    r"fighting|fighters|soldiers|troops|militants?|militias?|rebels?|insurgents|forces|army|armed|"
+                    r"military|police|regime|ambush\w*|assault|massacre\w*|warships?|tanks|artillery|missiles?|"
+                    r"jihadists?|terrorists?|combatants|offensive|operation|war)\b", re.IGNORECASE)
+_NOT_VIOLENCE = re.compile(r"\b(?:virus|flu|influenza|H\d+N\d+|disease|infect\w*|cholera|ebola|outbreak|epidemic|"
+                           r"pandemic|illness|complications|pneumonia|crash\w*|accident\w*|earthquake|flood\w*|storm|"
+                           r"cyclone|hurricane|landslide|drown\w*|heatwave|cancer|covid\w*|birds?|poultry|ducks?|"
+                           r"swans?|pigs?|hogs?|cattle|medical staff|doctors|nurses|vaccin\w*)\b", re.IGNORECASE)
+_TERRITORY = re.compile(r"\s*(?:(?:full\s+|effective\s+)?control\s+of\s+)?(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?"
+                        r"(?:town|city|village|villages|territory|area|areas|base|airport|hill|district|region|"
+                        r"province|positions?|outposts?|neighbou?rhoods?|highway|road|crossing|port|capital)\b",
+                        re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +245,22 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
     return out
 
 
+def _captured_place(sentence: Sentence, trigger: Trigger, mentions: Sequence[ResolvedMention]) -> bool:
+    """True when what was captured is a place: a place name or a place noun within a few words after the
+    trigger ("retook Saraqeb", "capturing more than 20 villages", "seizing control of the M5 highway"), or the
+    trigger is itself about a place ("losing the town of")."""
+    if re.search(r"town|city|village", trigger.text, re.IGNORECASE):
+        return True
+    after = sentence.text[trigger.end:trigger.end + 60]
+    if _TERRITORY.match(after):
+        return True
+    start = sentence.start + trigger.end
+    return any(m.place is not None and 0 <= m.mention.phrase_start - start <= 30 for m in mentions) or any(
+        m.place is not None and 0 <= sentence.start + trigger.start - m.mention.end <= 40
+        and re.search(r"\b(?:was|were|has been|had been|been)\s+$", sentence.text[:trigger.start])
+        for m in mentions)
+
+
 def _attached(text: str, start: int, end: int, trigger: Trigger) -> bool:
     """False when a comma and another verb stand between a date and the trigger ("The army, which entered Idlib
     at the end of last year, was targeted in an air raid": the date belongs to "entered")."""
@@ -254,6 +285,10 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
     capture = trigger.end if subtype == "territory_captured" else None
     chosen: EventPlace | None = choose_place(sentence, mentions, trigger.start, clause=clause, object_from=capture) \
         or adjacent_place(sentences, sentence.index, mentions)
+    if subtype in _ARMED_ONLY and (not _ARMED.search(sentence.text) or _NOT_VIOLENCE.search(text)):
+        return None     # "50 people have died of the virus", "medical staff are deployed": not armed violence
+    if subtype == "territory_captured" and not _captured_place(sentence, trigger, mentions):
+        return None     # "police seized 3,000 kilos of meat": goods, not territory
     weak = subtype in _WEAK or trigger.text.lower() in _WEAK_WORDS
     if weak and not (killed or injured or dates):
         return None

@@ -41,7 +41,8 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
     ("air_strike", 0.9, r"\bair\s*(?:strikes?|raids?|attacks?)\b|\bairstrikes?\b|\baerial\s+(?:bombardment|attack)s?\b"
                         r"|\b(?:warplanes?|jets?|planes?|aircraft|helicopters?)\s+(?:struck|hit|bombed|pounded|"
                         r"targeted|attacked|carried out)\b|\bbomb(?:ed|ing|ings)\b(?!\s+campaign)"),
-    ("shelling", 0.8, r"\bshell(?:ed|ing|s)\b(?!\s+compan)|\bshell\s+(?=[A-Z])"
+    ("shelling", 0.8, r"\bshelling\b|\bshell(?:ed|s)\b(?=\s+(?:the|a|an|its|their|rebel|army|government|"
+                      r"(?-i:[A-Z]))|\s*[,.;])|\b(?:was|were|been|being)\s+shelled\b|\bshell\s+(?=(?-i:[A-Z]))"
                       r"|\bartillery\s+(?:fire|strikes?|shells?|attacks?)\b"
                       r"|\bmortar\s+(?:fire|shells?|shelling|rounds?|attacks?)\b|\bmortars?\s+(?:hit|struck|fell)\b"
                       r"|\b(?:rockets?|missiles?)\s+(?:hit|struck|fell|landed|slammed)\b"

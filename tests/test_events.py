@@ -68,6 +68,7 @@ def test_figures_take_the_closest_number_and_skip_subsets() -> None:
     assert casualties("Turkey has 12 observation posts and bought S-400 missiles in 2019.") == ([], [])
     assert casualties("The offensive has displaced almost 1 million people.") == ([], [])
     assert parse_number("Thirty-four") == 34 and parse_number("dozens") == 12
+    assert casualties("Two soldiers and 16 gunmen were killed in the battle.") == ([18], [])
 
 
 def test_claimants_are_normalised() -> None:
@@ -128,6 +129,18 @@ def test_a_town_named_in_the_next_sentence(extractor: EventExtractor) -> None:
     first = min(reports, key=lambda r: r.start)
     assert first.subtype == "territory_captured" and first.place_from == "adjacent"
     assert first.place.name.startswith("Sar") and first.date == dt.date(2020, 2, 27)
+
+
+def test_violence_needs_armed_context(extractor: EventExtractor) -> None:
+    assert _reports(extractor, "So far 50 people have died of the virus in the province, officials said on Monday.") \
+        == []
+    assert _reports(extractor, "Fifteen thousand medical staff are deployed at ports and airports on Monday.") == []
+    assert _reports(extractor, "Police seized 3,000 kilos of rotten meat in Manila on Monday.") == []
+    assert find_triggers("Kroger is recalling shelled pistachios sold in 10-ounce bags.") == []
+    # counter-examples: armed violence with the same words
+    (report,) = _reports(extractor, "Two soldiers and 16 gunmen were killed in Reynosa on Monday.", "2009-06-09")
+    assert report.subtype == "attack" and report.fatalities == 18
+    assert find_triggers("Government forces shelled the town overnight.")[0].subtype == "shelling"
 
 
 def test_statements_and_tallies(extractor: EventExtractor) -> None:
