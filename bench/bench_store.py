@@ -1,0 +1,131 @@
+"""Event store on GeoPackage: write 1,000,000 synthetic events, then a polygon + 4-month query and a 25 km radius
+query, each against the same filter done in memory with numpy/shapely.
+
+Usage::
+
+    python bench/bench_store.py [--n 1000000] [--out DIR]
+
+Synthetic records: 30 % in north-west Syria (lon 35.5–37.5, lat 35–37), the rest over lon 25–60 / lat 12–42;
+dates over three years; 95 % points, 5 % short LineStrings. Targets: write ≤ 15 s; each query ≤ 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyproj
+import shapely
+from shapely.geometry import Polygon
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo.store import GpkgStore, query  # noqa: E402
+
+#: An Idlib-governorate-like polygon (lon, lat).
+IDLIB = Polygon([(36.18, 35.45), (36.75, 35.40), (37.02, 35.62), (36.98, 36.02), (36.70, 36.25),
+                 (36.45, 36.25), (36.25, 36.05), (36.12, 35.80)])
+SARAQEB = (35.864, 36.800)  # (lat, lon)
+SINCE, UNTIL = "2020-01-01", "2020-04-30"
+START = dt.date(2019, 1, 1)
+
+
+def synthetic(n: int, seed: int = 7) -> list[dict]:
+    """``n`` event records shaped like CONTRACTS.md's, with small nested values."""
+    rng = np.random.default_rng(seed)
+    syria = rng.random(n) < 0.3
+    lon = np.where(syria, rng.uniform(35.5, 37.5, n), rng.uniform(25, 60, n)).round(5)
+    lat = np.where(syria, rng.uniform(35, 37, n), rng.uniform(12, 42, n)).round(5)
+    day = rng.integers(0, 3 * 365, n)
+    span = np.where(rng.random(n) < 0.7, 0, rng.integers(0, 10, n))
+    line = rng.random(n) < 0.05
+    outlets = ["Al Jazeera", "Anadolu Agency", "SANA", "Reuters", "AFP"]
+    dates = [(START + dt.timedelta(days=int(d))).isoformat() for d in range(3 * 365 + 10)]
+    records = []
+    for i in range(n):
+        x, y = float(lon[i]), float(lat[i])
+        geometry = ({"type": "LineString", "coordinates": [[x, y], [x + 0.2, y + 0.1], [x + 0.4, y + 0.05]]}
+                    if line[i] else {"type": "Point", "coordinates": [x, y]})
+        outlet = outlets[i % 5]
+        records.append({
+            "id": f"ev-{i:016x}", "type": "battle", "subtype": "armed_clash", "acled_event_type": "Battles",
+            "acled_sub_event_type": "Armed clash", "summary": f"Clashes near place {i}.",
+            "date": dates[day[i]], "date_end": dates[day[i] + span[i]], "date_precision": "day",
+            "date_from": "explicit",
+            "place": {"id": f"geonames:{i}", "name": f"Place {i}", "kind": "populated_place", "country": "SY",
+                      "admin1": "Idlib", "mention": f"Place {i}"},
+            "lat": y, "lon": x, "geometry": geometry, "geo_precision": "line" if line[i] else "settlement",
+            "where_relation": "in", "actor1": "Syrian army", "actor2": None, "assoc_actors": [],
+            "fatalities": int(i % 7), "injured": None, "claimed_by": ["SOHR"], "outlets": [outlet],
+            "sources": [{"article": f"a{i % 5000}", "outlet": outlet, "url": None, "published": dates[day[i]],
+                         "sentence": "Clashes.", "start": 0, "end": 8}],
+            "claims": [], "merged_because": None,
+        })
+    return records
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--out", type=Path, default=None, help="directory for the .gpkg (default: a temp dir)")
+    parser.add_argument("--db", type=Path, default=None,
+                        help="keep the store at this path; when it exists, skip the write and time the queries")
+    args = parser.parse_args()
+
+    t = time.perf_counter()
+    records = synthetic(args.n)
+    print(f"generated {len(records):,} records in {time.perf_counter() - t:.1f} s (not timed)")
+    with tempfile.TemporaryDirectory(dir=args.out) as tmp:
+        store = GpkgStore(args.db or Path(tmp) / "events.gpkg")
+        if store.path.exists():
+            print(f"write   skipped: {store.path} exists ({store.count():,} rows)")
+        else:
+            t = time.perf_counter()
+            result = store.write_events(records)
+            write = time.perf_counter() - t
+            size = store.path.stat().st_size / 1e6
+            print(f"write   {write:6.2f} s  ({result.inserted:,} rows, {size:.0f} MB; target ≤ 15 s)")
+
+        # in-memory arrays for the comparison (built outside the timings)
+        xs = np.array([r["lon"] for r in records])
+        ys = np.array([r["lat"] for r in records])
+        d0 = np.array([r["date"] for r in records], dtype="datetime64[D]")
+        d1 = np.array([r["date_end"] for r in records], dtype="datetime64[D]")
+
+        for _ in range(2):  # the second run is the warm figure
+            t = time.perf_counter()
+            poly = query(store, polygon=IDLIB, since=SINCE, until=UNTIL)
+            t_poly = time.perf_counter() - t
+            t = time.perf_counter()
+            near = query(store, near=SARAQEB, radius_km=25)
+            t_near = time.perf_counter() - t
+        print(f"polygon+4 months  {t_poly:6.3f} s  {len(poly):,} events (GeoDataFrame; target ≤ 0.5 s)")
+        print(f"25 km radius      {t_near:6.3f} s  {len(near):,} events (GeoDataFrame; target ≤ 0.5 s)")
+
+        t = time.perf_counter()
+        minx, miny, maxx, maxy = IDLIB.bounds
+        pre = ((xs >= minx) & (xs <= maxx) & (ys >= miny) & (ys <= maxy) & (d0 <= np.datetime64(UNTIL))
+               & (d1 >= np.datetime64(SINCE)))
+        idx = np.flatnonzero(pre)
+        shapely.prepare(IDLIB)
+        hit = idx[shapely.contains_xy(IDLIB, xs[idx], ys[idx])]
+        m_poly = time.perf_counter() - t
+        t = time.perf_counter()
+        lat, lon = SARAQEB
+        pre = (np.abs(ys - lat) <= 0.3) & (np.abs(xs - lon) <= 0.4)
+        idx = np.flatnonzero(pre)
+        _, _, metres = pyproj.Geod(ellps="WGS84").inv(np.full(len(idx), lon), np.full(len(idx), lat), xs[idx], ys[idx])
+        near_hit = idx[np.asarray(metres) <= 25_000]
+        m_near = time.perf_counter() - t
+        print(f"in-memory numpy/shapely (representative points only, indices only): polygon+dates {m_poly:.3f} s "
+              f"({len(hit):,}), radius {m_near:.3f} s ({len(near_hit):,})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,259 @@
+"""Queries over a :class:`~geo.store.GpkgStore`: place (bbox, polygon, radius), dates, attributes, text.
+
+Spatial filters read candidates from the GeoPackage R-tree (pyogrio ``bbox=``) and then test the geometry
+exactly: lines and areas match when they intersect the region; a radius is the geodesic distance from the nearest
+point of the geometry (not its representative point). Date and attribute filters go to SQLite as a ``where=``
+clause whose values are escaped by :func:`sql_text` / :func:`sql_like`; list filters (outlet, article,
+claimed_by) and text are then checked exactly in Python, since SQL ``LIKE`` only prefilters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from geo.errors import UsageError
+from geo.store.gpkg import GpkgStore
+
+if TYPE_CHECKING:
+    import geopandas
+    import numpy as np
+    from shapely.geometry.base import BaseGeometry
+
+__all__ = ["GEO_PRECISION_ORDER", "near_bboxes", "query", "sql_like", "sql_text"]
+
+log = logging.getLogger(__name__)
+
+#: CONTRACTS.md's geo_precision tokens, finest first.
+GEO_PRECISION_ORDER = ("site", "settlement", "near_settlement", "admin2", "line", "admin1", "country",
+                       "sea_or_airspace")
+_EARTH_KM = 6371.0088
+_LIST_COLUMNS = {"outlet": ("outlets", "outlets_joined"), "claimed_by": ("claimed_by", "claimed_by_joined"),
+                 "article": ("sources", "articles_joined")}
+
+BBox = tuple[float, float, float, float]
+
+
+def sql_text(value: str) -> str:
+    """``value`` as an SQLite string literal (quotes doubled; NUL refused).
+
+    >>> sql_text("O'Brien' OR '1'='1")
+    "'O''Brien'' OR ''1''=''1'"
+    """
+    if "\x00" in value:
+        raise UsageError(f"a NUL character cannot be used in a query value: {value!r}")
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_like(value: str) -> str:
+    """An SQLite ``LIKE`` condition tail matching ``value`` as a substring (``%``, ``_`` and ``\\`` escaped).
+
+    >>> sql_like("50%_off")
+    "LIKE '%50\\\\%\\\\_off%' ESCAPE '\\\\'"
+    """
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"LIKE {sql_text('%' + escaped + '%')} ESCAPE '\\'"
+
+
+def _day(value: str | dt.date | None, name: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).isoformat()
+    except ValueError as exc:
+        raise UsageError(f"{name}={value!r} is not an ISO date; use YYYY-MM-DD") from exc
+
+
+def _values(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def near_bboxes(lat: float, lon: float, radius_km: float) -> list[BBox]:
+    """Lon/lat boxes that together contain every point within ``radius_km`` of (lat, lon).
+
+    Correct near the poles (a circle around a pole spans every longitude) and across the antimeridian (the box is
+    split in two). A 1 % margin covers the ellipsoid's departure from the sphere.
+
+    >>> near_bboxes(0.0, 179.9, 50)[1][0]
+    -180.0
+    """
+    delta = radius_km * 1.01 / _EARTH_KM  # angular radius, radians
+    south, north = lat - math.degrees(delta), lat + math.degrees(delta)
+    if north >= 90 or south <= -90:
+        return [(-180.0, max(south, -90.0), 180.0, min(north, 90.0))]
+    ratio = math.sin(delta) / math.cos(math.radians(lat))
+    if ratio >= 1:
+        return [(-180.0, south, 180.0, north)]
+    dlon = math.degrees(math.asin(ratio))
+    west, east = lon - dlon, lon + dlon
+    if west < -180:
+        return [(west + 360, south, 180.0, north), (-180.0, south, east, north)]
+    if east > 180:
+        return [(west, south, 180.0, north), (-180.0, south, east - 360, north)]
+    return [(west, south, east, north)]
+
+
+def _distances_km(frame: geopandas.GeoDataFrame, lat: float, lon: float) -> np.ndarray:
+    """Geodesic distance in km from (lat, lon) to the nearest point of each geometry."""
+    import numpy as np
+    import pyproj
+    import shapely
+
+    geoms = frame.geometry.values
+    out = np.full(len(frame), np.inf)
+    kinds = shapely.get_type_id(geoms)
+    points = kinds == 0
+    if points.any():
+        xs, ys = shapely.get_x(geoms[points]), shapely.get_y(geoms[points])
+        _, _, metres = pyproj.Geod(ellps="WGS84").inv(np.full(len(xs), lon), np.full(len(xs), lat), xs, ys)
+        out[points] = np.asarray(metres) / 1000
+    others = np.flatnonzero(~points & (kinds >= 0))
+    if len(others):
+        aeqd = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+        to_local = pyproj.Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+
+        def project(coords: np.ndarray) -> np.ndarray:
+            x, y = to_local.transform(coords[:, 0], coords[:, 1])
+            return np.column_stack([x, y])
+
+        dense = shapely.segmentize(np.asarray(geoms[others]), 0.05)  # ~5 km: lon/lat segments ≈ geodesics
+        local = shapely.transform(dense, project)
+        out[others] = shapely.distance(local, shapely.Point(0, 0)) / 1000
+    return out
+
+
+def _where(*, since: str | None, until: str | None, include_undated: bool, type: str | None,
+           max_geo_precision: str | None, lists: dict[str, list[str]], text: str | None) -> str | None:
+    clauses = []
+    if since or until:
+        dated = ['"date" IS NOT NULL']
+        if until:
+            dated.append(f'"date" <= {sql_text(until)}')
+        if since:
+            dated.append(f'coalesce("date_end", "date") >= {sql_text(since)}')
+        condition = " AND ".join(dated)
+        clauses.append(f'(({condition}) OR "date" IS NULL)' if include_undated else f"({condition})")
+    if type:
+        token = sql_text(type.lower())
+        clauses.append(f'(lower("type") = {token} OR lower("subtype") = {token})')
+    if max_geo_precision:
+        if max_geo_precision not in GEO_PRECISION_ORDER:
+            raise UsageError(f"max_geo_precision={max_geo_precision!r} is not one of {', '.join(GEO_PRECISION_ORDER)}")
+        allowed = GEO_PRECISION_ORDER[:GEO_PRECISION_ORDER.index(max_geo_precision) + 1]
+        clauses.append(f'"geo_precision" IN ({", ".join(sql_text(t) for t in allowed)})')
+    for name, values in lists.items():
+        if values and all(v.isascii() for v in values):  # SQLite's LIKE folds ASCII case only
+            column = _LIST_COLUMNS[name][1]
+            clauses.append("(" + " OR ".join(f'"{column}" {sql_like(v)}' for v in values) + ")")
+    if text and text.isascii():
+        clauses.append(f'"summary" {sql_like(text)}')
+    return " AND ".join(clauses) or None
+
+
+def _matches_list(cell: Any, wanted: set[str], key: str | None) -> bool:
+    if not isinstance(cell, str):
+        return False
+    items = json.loads(cell)
+    values = (item.get(key) for item in items) if key else items
+    return any(isinstance(v, str) and v.casefold() in wanted for v in values)
+
+
+def query(store: GpkgStore, *, bbox: BBox | None = None, polygon: BaseGeometry | None = None,
+          near: tuple[float, float] | None = None, radius_km: float | None = None,
+          since: str | dt.date | None = None, until: str | dt.date | None = None, include_undated: bool = False,
+          outlet: str | Sequence[str] | None = None, article: str | Sequence[str] | None = None,
+          claimed_by: str | Sequence[str] | None = None, type: str | None = None,
+          max_geo_precision: str | None = None, text: str | None = None,
+          limit: int | None = None) -> geopandas.GeoDataFrame:
+    """Events matching every given filter, sorted by date (undated last, then by id).
+
+    Parameters
+    ----------
+    store
+        The event store.
+    bbox
+        ``(W, S, E, N)`` lon/lat degrees; W > E crosses the antimeridian.
+    polygon
+        A shapely geometry in lon/lat; an invalid one is repaired with ``make_valid`` (logged).
+    near, radius_km
+        ``(lat, lon)`` and a radius: the geodesic distance from the nearest point of the event's geometry.
+    since, until
+        Inclusive ISO days; an event matches when ``[date, date_end]`` overlaps. With either given, undated
+        events are left out unless ``include_undated``.
+    outlet, article, claimed_by
+        Case-insensitive exact match of any element of the event's ``outlets``, ``sources[].article`` or
+        ``claimed_by`` (a sequence matches any of its values).
+    type
+        Matches ``type`` or ``subtype``.
+    max_geo_precision
+        The coarsest ``geo_precision`` kept (CONTRACTS.md order, ``site`` finest).
+    text
+        Case-insensitive substring of ``summary``.
+    limit
+        At most this many rows, after sorting.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The store's columns (nested fields as JSON text), EPSG:4326.
+    """
+    import pandas
+    import shapely
+    from shapely.geometry import box
+
+    if (near is None) != (radius_km is None):
+        raise UsageError("near and radius_km go together: pass both, e.g. near=(35.83, 36.8), radius_km=25")
+    lists = {"outlet": _values(outlet), "article": _values(article), "claimed_by": _values(claimed_by)}
+    where = _where(since=_day(since, "since"), until=_day(until, "until"), include_undated=include_undated,
+                   type=type, max_geo_precision=max_geo_precision, lists=lists, text=text)
+
+    regions: list[BaseGeometry] = []
+    boxes: list[BBox] | None = None
+    if bbox is not None:
+        west, south, east, north = bbox
+        boxes = [(west, south, 180.0, north), (-180.0, south, east, north)] if west > east else [bbox]
+        regions.append(shapely.union_all([box(*b) for b in boxes]))
+    if polygon is not None:
+        if not polygon.is_valid:
+            log.warning("the query polygon is invalid (%s); repaired with make_valid",
+                        shapely.is_valid_reason(polygon))
+            polygon = shapely.make_valid(polygon)
+        regions.append(polygon)
+        boxes = [polygon.bounds] if boxes is None else boxes
+    if near is not None and radius_km is not None:
+        boxes = near_bboxes(near[0], near[1], radius_km)
+
+    if boxes is None:
+        frame = store.read_events(where=where)
+    else:
+        parts = [store.read_events(bbox=b, where=where) for b in boxes]
+        frame = parts[0] if len(parts) == 1 else pandas.concat(parts, ignore_index=True).drop_duplicates("id")
+    if len(frame):
+        keep = pandas.Series(True, index=frame.index)
+        for region in regions:
+            shapely.prepare(region)
+            keep &= shapely.intersects(region, frame.geometry.values)
+        if near is not None and radius_km is not None:
+            keep &= _distances_km(frame, near[0], near[1]) <= radius_km
+        for name, values in lists.items():
+            if values:
+                wanted = {v.casefold() for v in values}
+                column = _LIST_COLUMNS[name][0]
+                key = "article" if name == "article" else None
+                keep &= frame[column].map(lambda cell, w=wanted, k=key: _matches_list(cell, w, k))
+        if text:
+            needle = text.casefold()
+            keep &= frame["summary"].map(lambda s: isinstance(s, str) and needle in s.casefold())
+        frame = frame[keep.to_numpy(dtype=bool)]
+    frame = frame.sort_values(["date", "id"], na_position="last", kind="stable").reset_index(drop=True)
+    return frame.head(limit) if limit is not None else frame
