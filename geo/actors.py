@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geo.lexicon import MONTHS, WEEKDAYS
 from geo.mentions import ResolvedMention
 
 __all__ = ["Actor", "actors", "casualties", "claimants", "parse_number"]
@@ -244,9 +245,7 @@ _ACCORDING = re.compile(r"\b(?:according to|citing|cited by|reported by)\s+(?:th
 _AFTER_VERB = re.compile(r",\s*(?:said|reported|announced|claimed)\s+((?:[A-Z][\w’'.-]*\s*){1,6})(?=[,.]|$)")
 _DROP = re.compile(r"^(?:the|a|an|however|but|and|meanwhile|several|hours|later|shortly|though|although|as|while|"
                    r"when|of|for|[’']s)\s+", re.IGNORECASE)
-_NOT_SOURCE = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
-                         r"january|february|march|april|may|june|july|august|september|october|november|december)$",
-                         re.IGNORECASE)
+_NOT_SOURCE = MONTHS | WEEKDAYS | {"today", "yesterday"}
 _TITLES = re.compile(r"^(?:(?:turkish|russian|syrian|us|greek|president|defen[cs]e|foreign|interior|minister|"
                      r"secretary|general|spokesman|spokesperson|communications|director|head)\s+)+", re.IGNORECASE)
 
@@ -257,7 +256,7 @@ def _canonical(raw: str) -> str | None:
         text = _DROP.sub("", text)
     text = re.sub(r"^[’']s\s+", "", text).replace("’", "'")
     if not text or text.lower() in ("he", "she", "it", "they", "we", "i", "this", "that", "which", "who") \
-            or _NOT_SOURCE.match(text) or not re.search(r"[a-z]{2}", text, re.IGNORECASE):
+            or text.lower() in _NOT_SOURCE or not re.search(r"[a-z]{2}", text, re.IGNORECASE):
         return None
     for pattern, name in _SOURCES:
         if re.search(pattern, text, re.IGNORECASE):

@@ -17,10 +17,11 @@ event should be found once). Date, place, type and attribution are scored on the
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from gazetteer.rank import distance_km
 
 __all__ = ["load_gold", "score_events"]
 
@@ -28,12 +29,6 @@ __all__ = ["load_gold", "score_events"]
 def load_gold(path: str | Path) -> list[dict[str, Any]]:
     """The gold events of ``path``."""
     return list(json.loads(Path(path).read_text(encoding="utf-8")))
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _matches(event: Mapping[str, Any], gold: Mapping[str, Any], texts: Mapping[str, str]) -> bool:
@@ -73,7 +68,7 @@ def score_events(events: Sequence[Mapping[str, Any]], gold: Sequence[Mapping[str
         if best is not None:
             row["date_ok"] = bool(best["date"] and item["date"] <= best["date"] and
                                   (best["date_end"] or best["date"]) <= item["date_end"])
-            row["place_ok"] = best["lat"] is not None and _km(best["lat"], best["lon"], item["place"]["lat"],
+            row["place_ok"] = best["lat"] is not None and distance_km(best["lat"], best["lon"], item["place"]["lat"],
                                                               item["place"]["lon"]) <= item["place"]["km"]
             row["type_ok"] = best["subtype"] in item["types"]
             said = " ".join(best["claimed_by"] + best["outlets"]).lower()

@@ -26,7 +26,7 @@ from gazetteer.model import Place
 from geo.mentions import ResolvedMention
 from geo.sentences import Sentence
 
-__all__ = ["PRECISION", "EventPlace", "choose_place", "focus_place", "precision_of"]
+__all__ = ["PRECISION", "EventPlace", "choose_place", "focus_place", "lies_in", "precision_of"]
 
 #: geo_precision tokens, finest first (CONTRACTS.md).
 PRECISION = ("site", "settlement", "near_settlement", "admin2", "line", "admin1", "country", "sea_or_airspace")
@@ -121,14 +121,15 @@ def _actor_not_place(sentence: str, item: ResolvedMention, offset: int) -> bool:
     return capital and bool(_NOT_A_PLACE_AFTER.match(after)) and not _relation(before, len(before))[0]
 
 
-def _contains(outer: Place, inner: Place) -> bool:
-    if outer.id == inner.id:
+def lies_in(inner: Place, outer: Place) -> bool:
+    """True when ``inner`` lies in ``outer``: a place of a country in that country, a place whose admin-1 is
+    named like ``outer`` in it (in "Idlib" whether a report took the name for the province or its capital)."""
+    if inner.id == outer.id or inner.kind == "country":
         return False
     if outer.kind == "country":
-        return inner.country == outer.country and inner.kind != "country"
-    if outer.kind in ("admin1", "region"):
-        return inner.admin1 is not None and inner.admin1 == outer.name and inner.kind not in ("admin1", "country")
-    return False
+        return inner.country == outer.country
+    return inner.admin1 is not None and inner.admin1 == outer.name and inner.country == outer.country \
+        and inner.kind != "admin1"
 
 
 def _locator(sentence: Sentence, at: int, options: Sequence[ResolvedMention], item: ResolvedMention) -> bool:
@@ -170,7 +171,7 @@ def choose_place(sentence: Sentence, mentions: Sequence[ResolvedMention], trigge
                 and re.fullmatch(r"(?:\s+(?:control\s+)?(?:of\s+)?(?:the|a|an)?\s*(?:[\w-]+\s+){0,2}?)?\s*",
                                  sentence.text[object_from:item.mention.phrase_start - sentence.start]):
             score += 2.5
-        if any(_contains(place, other.place) for other in options if other.place is not None):
+        if any(lies_in(other.place, place) for other in options if other.place is not None):
             score -= 1.0
         if relation in ("near", "in") and at >= 0 and _locator(sentence, at, options, item):
             score -= 2.5    # "Qaminas, near Idlib city", "Al-Bara base in southern Idlib": Y only locates X

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from geo.articles import Article
-from geo.eventplace import PRECISION
+from geo.eventplace import PRECISION, lies_in
 from geo.merge import merge_reports
 from geo.reports import Report, extract_reports
 from geo.taxonomy import family
@@ -169,9 +169,7 @@ def _lead(reports: Sequence[Report]) -> Report:
     def inside(report: Report, others: Sequence[Report]) -> int:
         place = report.place
         assert place is not None
-        return sum(1 for o in others if o.place is not None and o.place.id != place.id
-                   and (place.admin1 == o.place.name or (o.place.kind == "country" and place.country == o.place.country
-                                                         and place.kind != "country")))
+        return sum(1 for o in others if o.place is not None and lies_in(place, o.place))
 
     pool = named + [r for r in reports if r.place is not None and r.place_from == "article"
                     and all(inside(r, [o]) or o.place.id == r.place.id for o in named  # type: ignore[union-attr]

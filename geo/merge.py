@@ -22,10 +22,10 @@ tests passed. Reports are kept as they are, so the merge can be undone or redone
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
-from geo.eventplace import PRECISION
+from gazetteer.rank import distance_km
+from geo.eventplace import PRECISION, lies_in
 from geo.reports import Report
 
 __all__ = ["compatible", "merge_reports"]
@@ -38,21 +38,13 @@ _RADIUS_KM = {"site": 10, "settlement": 10, "near_settlement": 25, "admin2": 50,
 
 def _km(a: Report, b: Report) -> float:
     assert a.place is not None and b.place is not None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.place.lat, a.place.lon, b.place.lat, b.place.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return distance_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
 
 
 def _inside(inner: Report, outer: Report) -> bool:
     i, o = inner.place, outer.place
     assert i is not None and o is not None
-    if i.admin1 and i.admin1 == o.name and i.country == o.country:
-        return True     # in "Idlib" whether the report took the name for the province or its capital
-    if o.kind == "country":
-        return i.country == o.country
-    if o.kind in ("admin1", "region"):
-        return i.admin1 == o.name or (i.country == o.country and _km(inner, outer) <= 120)
-    return False
+    return lies_in(i, o) or (o.kind in ("admin1", "region") and i.country == o.country and _km(inner, outer) <= 120)
 
 
 def _place_reason(a: Report, b: Report) -> str | None:

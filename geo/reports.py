@@ -30,6 +30,7 @@ from gazetteer.model import Place
 from geo.actors import actors, casualties, claimants
 from geo.articles import Article
 from geo.dates import DateMention, find_dates
+from geo.dates import precision as precision_of_span
 from geo.eventplace import EventPlace, adjacent_place, choose_place, focus_place, precision_of
 from geo.mentions import ResolvedMention
 from geo.sentences import Sentence, split_sentences
@@ -221,6 +222,8 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
         free_dates = [d for d in sentence_dates if not any(a <= d.start - sentence.start < b for a, b in busy)]
         if len(sentence.text.split()) < 4 and not re.search(r"\d", sentence.text):
             busy = []       # a subheading ("Retaliatory strikes"), not a report
+        whole = claimants(sentence.text) if busy else []
+        by_clause = {(a, b): claimants(sentence.text[a:b]) for a, b in busy}
         for number, (begin, stop) in enumerate(busy):
             trigger = next(t for t in triggers if begin <= t.start < stop)
             own = [d for d in sentence_dates if begin <= d.start - sentence.start < stop]
@@ -231,9 +234,8 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
                                                                d.end - sentence.start, trigger)]
             if not usable and _CONTINUES.match(sentence.text):
                 usable = list(previous)
-            others = {c for a, b in busy if (a, b) != (begin, stop) for c in claimants(sentence.text[a:b])}
-            said = tuple(dict.fromkeys(claimants(sentence.text[begin:stop])
-                                       + [c for c in claimants(sentence.text) if c not in others]))
+            others = {c for span, found in by_clause.items() if span != (begin, stop) for c in found}
+            said = tuple(dict.fromkeys(by_clause[(begin, stop)] + [c for c in whole if c not in others]))
             report = _report(article, sentence, sentences, (begin, stop), trigger, mentions, usable,
                              focus, default_country, said)
             if report is not None and report.subtype not in done:
@@ -319,7 +321,7 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
     if subtype == "summary":
         assert period is not None
         date, date_end = period
-        precision = _span_precision(date, date_end)
+        precision = precision_of_span(date, date_end) if date and date_end else "unknown"
         date_from = "explicit" if date else "unknown"
     else:
         date, date_end, precision, date_from = _date(dates, article, sentence.start + trigger.start)
@@ -344,13 +346,6 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
         published=article.published, sentence=sentence.text, start=sentence.start, end=sentence.end,
         trigger=trigger.text, confidence=round(confidence, 3), sentence_index=sentence.index,
         refers_back=bool(_DEFINITE.search(sentence.text[:trigger.end])), vague=bool(killed and _VAGUE.search(text)))
-
-
-def _span_precision(date: dt.date | None, date_end: dt.date | None) -> str:
-    if date is None or date_end is None:
-        return "unknown"
-    days = (date_end - date).days + 1
-    return "day" if days <= 1 else "week" if days <= 7 else "month" if days <= 31 else "year"
 
 
 def _main_country(mentions: Sequence[ResolvedMention],
