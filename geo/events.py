@@ -18,7 +18,7 @@ import logging
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -236,40 +236,68 @@ class EventExtractor:
 
     def reports(self, article: Article) -> list[Report]:
         """The reports of one article (no merging)."""
+        return self.analyse(article)[1]
+
+    def analyse(self, article: Article) -> tuple[list[dict[str, Any]], list[Report]]:
+        """The place mentions (CONTRACTS.md mention objects) and the reports of one article (no merging).
+
+        An article in a language the recognizer does not support has neither (a warning is logged).
+        """
         from geo.errors import UnsupportedLanguageError
 
         try:
             mentions = self.geoparser.parse(article.text, article=article.id)
         except UnsupportedLanguageError as exc:
             log.warning("%s: %s; no events extracted", article.path, exc)
-            return []
-        return extract_reports(article, mentions, country_name=self._country_name)
+            return [], []
+        reports = extract_reports(article, mentions, country_name=self._country_name)
+        return [m.to_dict() for m in mentions], reports
 
     def _country_name(self, code: str) -> str | None:
         places = self.geoparser.gazetteer.country(code)
         return places[0].name if places else None
 
-    def all_reports(self, articles: Sequence[Article]) -> list[Report]:
-        """The reports of every article, in article order, in worker processes when the batch is large."""
+    def analyse_all(self, articles: Sequence[Article], *, desc: str = "events",
+                    failed: list[tuple[Article, str]] | None = None
+                    ) -> Iterator[tuple[Article, list[dict[str, Any]], list[Report]]]:
+        """``(article, mentions, reports)`` for every article, in article order, as each is done.
+
+        Large batches run in worker processes (results still come back in order); a progress bar shows on
+        stderr when it is a terminal. With ``failed`` given, an article whose analysis raises is logged, added
+        to it with the error and left out, and the batch goes on; otherwise the error propagates.
+        """
         from gazetteer.progress import progress
 
+        catch = failed is not None
         config = _worker_config(self.geoparser)
         if self.jobs > 1 and len(articles) >= self.PARALLEL_MIN and config is not None:
+            import functools
             import multiprocessing
-
-            self.geoparser.gazetteer.index  # noqa: B018 - build or open the index once, before workers start
             from concurrent.futures import ProcessPoolExecutor
 
+            self.geoparser.gazetteer.index  # noqa: B018 - build or open the index once, before workers start
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start_worker,
                                      initargs=(config,)) as pool:
-                chunks = pool.map(_worker_reports, articles, chunksize=8)
-                return [r for chunk in progress(chunks, "events", total=len(articles), unit="article")
-                        for r in chunk]
-        reports: list[Report] = []
-        for article in progress(articles, "events", total=len(articles), unit="article"):
-            reports.extend(self.reports(article))
-        return reports
+                results = pool.map(functools.partial(_worker_analyse, catch=catch), articles, chunksize=8)
+                for article, result in zip(articles, progress(results, desc, total=len(articles), unit="article"),
+                                           strict=True):
+                    if isinstance(result, str):
+                        _failed(article, result, failed)
+                        continue
+                    yield article, *result
+            return
+        for article in progress(articles, desc, total=len(articles), unit="article"):
+            try:
+                yield (article, *self.analyse(article))
+            except Exception as exc:
+                if not catch:
+                    raise
+                _failed(article, f"{type(exc).__name__}: {exc}", failed)
+
+    def all_reports(self, articles: Sequence[Article]) -> list[Report]:
+        """The reports of every article, in article order, in worker processes when the batch is large."""
+        return [r for _, _, reports in self.analyse_all(articles) for r in reports]
 
     def extract(self, articles: Iterable[Article]) -> list[Event]:
         """Events of a batch of articles, merged across them, ordered by date then id.
@@ -308,9 +336,21 @@ def _start_worker(config: dict[str, Any]) -> None:
                              jobs=1)
 
 
-def _worker_reports(article: Article) -> list[Report]:
+def _worker_analyse(article: Article, *, catch: bool = False) -> tuple[list[dict[str, Any]], list[Report]] | str:
+    """The analysis of one article in a worker; with ``catch``, an error comes back as its message."""
     assert _WORKER is not None
-    return _WORKER.reports(article)
+    if not catch:
+        return _WORKER.analyse(article)
+    try:
+        return _WORKER.analyse(article)
+    except Exception as exc:  # noqa: BLE001 - reported by name in the parent, the batch goes on
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _failed(article: Article, message: str, failed: list[tuple[Article, str]] | None) -> None:
+    log.error("%s: not processed: %s", article.path, message)
+    if failed is not None:
+        failed.append((article, message))
 
 
 def events_to_geodataframe(events: Sequence[Event]) -> geopandas.GeoDataFrame:
