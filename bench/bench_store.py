@@ -1,12 +1,23 @@
 """Event store on GeoPackage: write 1,000,000 synthetic events, then a polygon + 4-month query and a 25 km radius
-query, each against the same filter done in memory with numpy/shapely.
+query, each against the same filter done in memory with numpy/shapely; last, an append of 1,000 new events and
+1,000 stored ones (the sqlite3 ``INSERT OR IGNORE`` path that ingest uses).
 
 Usage::
 
-    python bench/bench_store.py [--n 1000000] [--out DIR]
+    python bench/bench_store.py [--n 1000000] [--out DIR] [--db PATH]
 
 Synthetic records: 30 % in north-west Syria (lon 35.5–37.5, lat 35–37), the rest over lon 25–60 / lat 12–42;
 dates over three years; 95 % points, 5 % short LineStrings. Targets: write ≤ 15 s; each query ≤ 0.5 s.
+
+What the figures measure: ``write`` is ``GpkgStore.write_events`` on a new file — records encoded column by column
+(:mod:`geo.store.gpkg_rows`), written by GDAL from an Arrow table, then the UNIQUE id and date indexes. Both
+queries return the full GeoDataFrame: candidates come from the R-tree through sqlite3 (the radius decides most
+points from their R-tree envelope alone), the rows through GDAL's Arrow reader. The in-memory figures are the
+lower bound: indices only, from arrays already in memory.
+
+Measured on 2 cores shared with other jobs (noisy), 1,000,000 events, before → after this layout of the code:
+write 110 s → 40 s (encode 15 s, Arrow table 5 s, GDAL 14 s, the two indexes 5 s: the 15 s target is not met);
+polygon + 4 months 0.45 s → 0.22 s; 25 km radius 1.16 s → 0.21 s; append of 2,000 about 1 s.
 """
 
 from __future__ import annotations
@@ -125,6 +136,12 @@ def main() -> None:
         m_near = time.perf_counter() - t
         print(f"in-memory numpy/shapely (representative points only, indices only): polygon+dates {m_poly:.3f} s "
               f"({len(hit):,}), radius {m_near:.3f} s ({len(near_hit):,})")
+
+        more = [{**r, "id": f"new-{i}"} for i, r in enumerate(records[:1000])] + records[:1000]
+        t = time.perf_counter()
+        result = store.write_events(more)
+        print(f"append  {time.perf_counter() - t:6.2f} s  ({result.inserted:,} new, {result.skipped:,} already stored; "
+              "sqlite3 INSERT OR IGNORE)")
 
 
 if __name__ == "__main__":

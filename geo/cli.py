@@ -154,12 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     _subparser(gaz_commands, "rebuild", "rebuild the index from its sources now",
                "examples:\n  geo gazetteer rebuild\n  GEO_CACHE_DIR=/tmp/cache geo gazetteer rebuild\n")
 
-    from geo import cli_events, cli_ingest, cli_parse, cli_store
+    from geo import cli_events, cli_ingest, cli_map, cli_parse, cli_store
 
     cli_parse.add_commands(commands, _subparser)
     cli_events.add_commands(commands, _subparser)
     cli_ingest.add_commands(commands, _subparser)
     cli_store.add_commands(commands, _subparser)
+    cli_map.add_commands(commands, _subparser)
     return parser
 
 
@@ -304,10 +305,10 @@ _COMMANDS = {
 
 
 def _handler(args: argparse.Namespace) -> Any:
-    from geo import cli_events, cli_ingest, cli_parse, cli_store
+    from geo import cli_events, cli_ingest, cli_map, cli_parse, cli_store
 
     key = (args.command, str(getattr(args, f"{args.command}_command", "")))
-    for table in (_COMMANDS, cli_parse.COMMANDS, cli_events.COMMANDS, cli_ingest.COMMANDS):
+    for table in (_COMMANDS, cli_parse.COMMANDS, cli_events.COMMANDS, cli_ingest.COMMANDS, cli_map.COMMANDS):
         if key in table:
             return table[key]
     return cli_store.COMMANDS[key]

@@ -28,9 +28,9 @@ from gazetteer.rank import distance_km
 from geo.eventplace import PRECISION, lies_in
 from geo.reports import Report
 
-__all__ = ["compatible", "merge_reports"]
+__all__ = ["VIOLENCE", "compatible", "could_merge", "merge_reports"]
 
-_VIOLENCE = frozenset({"air_strike", "drone_strike", "shelling", "explosive", "armed_clash", "attack",
+VIOLENCE = _VIOLENCE = frozenset({"air_strike", "drone_strike", "shelling", "explosive", "armed_clash", "attack",
                        "attack_on_civilians"})
 _RADIUS_KM = {"site": 10, "settlement": 10, "near_settlement": 25, "admin2": 50, "line": 100, "admin1": 150,
               "country": 1500, "sea_or_airspace": 1500}
@@ -131,6 +131,11 @@ def _needed(a: Report, b: Report) -> float:
     if "article" in (a.place_from, b.place_from) or coarse >= PRECISION.index("country"):
         return 2.0
     return 1.0 if coarse >= PRECISION.index("admin2") else 0.0
+
+
+def could_merge(a: Report, b: Report) -> bool:
+    """True when ``a`` and ``b`` pass the hard tests (type, dates, place, sides, figures), evidence aside."""
+    return _base(a, b) is not None
 
 
 def compatible(a: Report, b: Report) -> str | None:

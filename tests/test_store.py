@@ -15,7 +15,7 @@ from shapely.geometry import Polygon, box
 from geo.articles import read_articles
 from geo.errors import GeoError, UsageError
 from geo.events import EventExtractor
-from geo.store import GpkgStore, StoreError, query, records_from_frame
+from geo.store import GpkgStore, StoreError, WriteResult, query, records_from_frame
 from geo.store.query import near_bboxes, sql_like, sql_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -246,3 +246,125 @@ def test_radius_across_the_antimeridian_and_around_a_pole(tmp_path: Path) -> Non
     assert _ids(query(store, near=(89.9, 90.0), radius_km=20)) == {"pole-a", "pole-b"}  # across the pole, ~16 km
     assert _ids(query(store, bbox=(179.0, -2, -179.0, 2))) == {"east", "west", "line"}
     assert near_bboxes(89.99, 0.0, 25)[0][0::2] == (-180.0, 180.0)
+
+
+# -- write paths: GDAL from Arrow for a new file, sqlite3 for appends --------------------------------------------
+
+def _dump(path: Path) -> dict[str, list]:
+    """Every row the layer, its R-tree and GDAL's bookkeeping hold (geometry blobs included)."""
+    with sqlite3.connect(path) as conn:
+        return {"events": conn.execute("SELECT * FROM events ORDER BY fid").fetchall(),
+                "rtree": conn.execute("SELECT * FROM rtree_events_geom ORDER BY id").fetchall(),
+                "count": conn.execute("SELECT feature_count FROM gpkg_ogr_contents").fetchall(),
+                "extent": conn.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents").fetchall(),
+                "schema": conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()}
+
+
+def test_new_file_and_append_paths_store_identical_rows(seed_records: list[dict], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.store import gpkg
+
+    records = [*seed_records, {"id": "extra", "geometry": {"type": "Polygon", "coordinates": [[[1, 1], [2, 1],
+               [2, 2], [1, 1]]]}, "custom": {"a": [1, 2]}, "lat": float("nan")}, {"id": "bare", "geometry": None}]
+    fast = GpkgStore(tmp_path / "fast.gpkg")
+    assert fast.write_events(records) == WriteResult(len(records), 0, 0)
+    appended = GpkgStore(tmp_path / "appended.gpkg")
+    appended.write_events([])
+    assert appended.write_events(records) == WriteResult(len(records), 0, 0)
+    real = gpkg._arrow_table
+
+    def refuse(columns: dict, geometries: list):  # type: ignore[no-untyped-def]
+        if geometries:
+            raise ValueError("a value Arrow would change")
+        return real(columns, geometries)
+
+    monkeypatch.setattr(gpkg, "_arrow_table", refuse)
+    slow = GpkgStore(tmp_path / "slow.gpkg")
+    slow.write_events(records)
+    assert _dump(fast.path) == _dump(appended.path) == _dump(slow.path)
+    assert pyogrio.read_info(fast.path, layer="events")["features"] == len(records)
+
+
+def test_a_new_file_deduplicates_within_the_call(seed_records: list[dict], tmp_path: Path) -> None:
+    first, second = seed_records[0], {**seed_records[0], "summary": "Second copy."}
+    kept = GpkgStore(tmp_path / "kept.gpkg")
+    assert kept.write_events([first, seed_records[1], second]) == WriteResult(2, 0, 1)
+    assert kept.read_events().set_index("id").loc[first["id"], "summary"] == first["summary"]
+    replaced = GpkgStore(tmp_path / "replaced.gpkg")
+    assert replaced.write_events([first, seed_records[1], second], replace=True) == WriteResult(2, 0, 0)
+    assert replaced.read_events().set_index("id").loc[first["id"], "summary"] == "Second copy."
+
+
+def test_values_arrow_would_change_take_the_sqlite3_path(tmp_path: Path) -> None:
+    store = GpkgStore(tmp_path / "e.gpkg")
+    store.write_events([{**_point("nul", 1.0, 2.0), "summary": "a\x00b"}, {**_point("int", 1.0, 2.0), "type": 5}])
+    with sqlite3.connect(store.path) as conn:
+        assert dict(conn.execute("SELECT id, summary FROM events"))["nul"] == "a\x00b"
+        assert dict(conn.execute("SELECT id, type FROM events"))["int"] == "5"  # TEXT affinity, as before
+
+
+def test_ingest_helpers_insert_and_delete_in_the_callers_transaction(seed_records: list[dict],
+                                                                    tmp_path: Path) -> None:
+    from geo.store import gpkg
+
+    store = GpkgStore(tmp_path / "e.gpkg")
+    store.write_events(seed_records[:3])
+    rows, blobs, bounds = gpkg._encode([seed_records[3], {**seed_records[0], "summary": "New."}])
+    with gpkg._connect(store.path) as conn:
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 60_000
+        with gpkg._transaction(conn):
+            assert gpkg._insert_rows(conn, rows, blobs, bounds, replace=True) == (2, 1)
+        with gpkg._transaction(conn):
+            conn.execute("DELETE FROM events WHERE id IN (?)", (seed_records[1]["id"],))
+    assert store.count() == 3 and _dump(store.path)["count"] == [(3,)]
+    assert len(_dump(store.path)["rtree"]) == 3
+
+
+# -- the reader and the radius fast path ---------------------------------------------------------------------------
+
+def test_query_frames_match_pyogrio(store: GpkgStore) -> None:
+    import pandas
+
+    mine = query(store)
+    theirs = store.read_events().sort_values(["date", "id"], na_position="last", kind="stable")
+    pandas.testing.assert_frame_equal(mine, theirs.reset_index(drop=True), check_exact=True)
+    empty = query(store, polygon=box(10, 10, 11, 11))
+    assert list(empty.columns) == list(mine.columns) and len(empty) == 0
+
+
+@pytest.mark.parametrize("centre", [(0.0, 179.95), (0.0, -179.99), (35.864, 36.8), (89.95, 10.0)])
+def test_radius_fast_path_equals_the_exact_distance(centre: tuple[float, float], tmp_path: Path) -> None:
+    import numpy as np
+
+    from geo.store.query import _distances_km
+
+    rng = np.random.default_rng(3)
+    lat, lon = centre
+    records = []
+    for i in range(1500):
+        x = (lon + rng.normal(0, 0.3) + 180) % 360 - 180
+        y = float(np.clip(lat + rng.normal(0, 0.25), -89.999, 89.999))
+        if i % 7:
+            records.append(_point(f"p{i}", round(x, 6), round(y, 6)))
+        else:
+            end = (min(x + 0.2, 180.0), float(np.clip(y + 0.1, -89.999, 89.999)))
+            records.append({"id": f"l{i}", "geometry": {"type": "LineString", "coordinates": [[x, y], list(end)]}})
+    store = GpkgStore(tmp_path / "e.gpkg")
+    store.write_events(records)
+    frame = store.read_events()
+    for radius in (5.0, 20.0, 27.3):
+        exact = set(frame["id"][_distances_km(frame.geometry.values, lat, lon) <= radius])
+        assert _ids(query(store, near=centre, radius_km=radius)) == exact
+        everywhere = Polygon([(-180, -90), (180, -90), (180, 90), (-180, 90)])  # the general (exact) path
+        assert _ids(query(store, near=centre, radius_km=radius, polygon=everywhere)) == exact
+
+
+@pytest.mark.parametrize("values", [
+    [{"a": 1.5, "b": [1, 2, {"c": None}], "é": 'ü"\\\n'}, None, [], float("nan"), 1e300, "text"],
+    [["SOHR"], ["SOHR", "SANA"], ["SOHR"], []],  # lists of strings: encoded once per distinct list
+    [[1], [True], [1.0]],  # equal as dict keys, not as JSON
+])
+def test_json_columns_are_json_dumps(values: list) -> None:
+    from geo.store.gpkg_rows import _json_column
+
+    assert _json_column(values) == [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]

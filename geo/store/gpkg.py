@@ -5,31 +5,36 @@ flat helper columns (``place_name``, ``place_id``, ``outlets_joined``, ``claimed
 ``n_sources``) for QGIS and SQL prefilters; dates as ISO text; fields the schema does not name in ``extra`` (JSON).
 A UNIQUE index on ``id`` deduplicates; ``meta`` holds ``schema_version``.
 
-Writing: pyogrio (GDAL) creates the layer, its R-tree and triggers; rows go in through :mod:`sqlite3` in one
-transaction (``INSERT OR IGNORE``) with the R-tree filled from shapely envelopes, since GDAL's triggers call
-``ST_*`` functions plain sqlite3 lacks (they are dropped and re-created inside the transaction). A failure rolls
-everything back; a new file is built under a temporary name and renamed into place.
+Writing (rows encoded by :mod:`geo.store.gpkg_rows`): a new file is written by GDAL from an Arrow table (layer,
+R-tree, counts and extent; ids deduplicated first), then given its indexes and ``meta``, all under a temporary
+name renamed into place — several times faster than sqlite3. Rows for an existing file go in through
+:mod:`sqlite3` in one transaction (``INSERT OR IGNORE``) with the R-tree filled from shapely envelopes, since
+GDAL's triggers call ``ST_*`` functions plain sqlite3 lacks (they are dropped and re-created inside the
+transaction); so do the rows of a new file that Arrow would store differently from SQLite (a number in a text
+column, a NUL character). A failure leaves the file as it was.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import gc
 import json
 import logging
 import os
 import sqlite3
-import struct
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geo.store import StoreError
+from geo.store.gpkg_rows import _HELPERS, _INTS, _JSON, _NAMES, _SRS_ID, _arrow_table, _columns, _geometries
+from geo.store.gpkg_rows import _encode  # noqa: F401  (ingest encodes the rows it inserts with it)
 
 if TYPE_CHECKING:
     import geopandas
+    import pyarrow
 
 __all__ = ["LAYER", "SCHEMA_VERSION", "GpkgStore", "WriteResult", "records_from_frame"]
 
@@ -38,33 +43,8 @@ log = logging.getLogger(__name__)
 #: The layout version this code writes; a file with a newer one is refused.
 SCHEMA_VERSION = 1
 LAYER = "events"
-_SRS_ID = 4326
 _RTREE = f"rtree_{LAYER}_geom"
 _INSERT_TRIGGERS = (f"{_RTREE}_insert", f"trigger_insert_feature_count_{LAYER}")
-
-#: Columns of the record stored as JSON text.
-_JSON = ("place", "assoc_actors", "claimed_by", "outlets", "sources", "claims")
-#: (column, kind) in layer order; kind: text, real, int, json, or helper (derived, not a record field).
-_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "text"), ("type", "text"), ("subtype", "text"), ("acled_event_type", "text"),
-    ("acled_sub_event_type", "text"), ("summary", "text"), ("date", "text"), ("date_end", "text"),
-    ("date_precision", "text"), ("date_from", "text"), ("place", "json"), ("place_id", "helper"),
-    ("place_name", "helper"), ("lat", "real"), ("lon", "real"), ("geo_precision", "text"),
-    ("where_relation", "text"), ("actor1", "text"), ("actor2", "text"), ("assoc_actors", "json"),
-    ("fatalities", "int"), ("injured", "int"), ("claimed_by", "json"), ("claimed_by_joined", "helper"),
-    ("outlets", "json"), ("outlets_joined", "helper"), ("sources", "json"), ("n_sources", "helper"),
-    ("articles_joined", "helper"), ("claims", "json"), ("merged_because", "text"),
-    ("independent_reports", "int"), ("confidence", "real"), ("extra", "helper"),
-)
-_NAMES = tuple(name for name, _ in _COLUMNS)
-_HELPERS = frozenset(name for name, kind in _COLUMNS if kind == "helper")
-_INTS = frozenset({"fatalities", "injured", "independent_reports", "n_sources"})
-_REALS = frozenset({"lat", "lon", "confidence"})
-_KNOWN = frozenset(_NAMES) - _HELPERS | {"geometry"}
-_JOIN = "; "
-_encode_json = json.JSONEncoder(ensure_ascii=False).encode
-_POINT_HEADER = b"GP\x00\x01" + struct.pack("<i", _SRS_ID)  # little-endian, no envelope
-_ENVELOPE_HEADER = b"GP\x00\x03" + struct.pack("<i", _SRS_ID)  # little-endian, [minx, maxx, miny, maxy]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,19 +114,21 @@ class GpkgStore:
         WriteResult
             The numbers of rows inserted, replaced and skipped.
         """
-        rows, blobs, bounds = _encode(records)
-        if replace:
-            last = {row[0]: i for i, row in enumerate(rows)}
-            if len(last) < len(rows):
-                keep = sorted(last.values())
-                rows, blobs, bounds = [rows[i] for i in keep], [blobs[i] for i in keep], [bounds[i] for i in keep]
+        with _gc_paused():
+            return self._write(records, replace=replace)
+
+    def _write(self, records: Iterable[Mapping[str, Any]], *, replace: bool) -> WriteResult:
+        columns, geometries = _columns(records)
+        total = len(geometries)
+        if replace and (keep := _unique(columns["id"], last=True)) is not None:
+            columns, geometries = _take(columns, geometries, keep)
         if self.path.exists():
             self._check()
-            return self._insert(self.path, rows, blobs, bounds, replace=replace)
+            rows = list(zip(*(columns[name] for name in _NAMES), strict=True))
+            return self._insert(self.path, rows, *_geometries(geometries), replace=replace)
         tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp.gpkg")
         try:
-            _create(tmp)
-            result = self._insert(tmp, rows, blobs, bounds, replace=replace, fresh=True)
+            result = self._write_new(tmp, columns, geometries, skipped=0 if replace else None)
             os.replace(tmp, self.path)
         except (OSError, RuntimeError) as exc:  # pyogrio's errors are RuntimeErrors
             raise StoreError(f"cannot create the event store {self.path} ({exc}); check that the directory "
@@ -154,7 +136,31 @@ class GpkgStore:
         finally:
             with suppress(OSError):
                 tmp.unlink(missing_ok=True)
+        log.debug("wrote %d of %d records to the new store %s", result.inserted, total, self.path)
         return result
+
+    def _write_new(self, path: Path, columns: dict[str, list[Any]], geometries: list[Any], *,
+                   skipped: int | None) -> WriteResult:
+        """A new store at ``path`` holding the rows, the first of each id (written by GDAL from Arrow, several
+        times faster than sqlite3; rows Arrow would not store as SQLite does go through :meth:`_insert`)."""
+        import pyarrow
+
+        count = len(geometries)
+        if (keep := _unique(columns["id"], last=False)) is not None:
+            columns, geometries = _take(columns, geometries, keep)
+        try:
+            table = _arrow_table(columns, geometries)
+        except (pyarrow.ArrowException, TypeError, ValueError, OverflowError) as exc:
+            log.debug("writing through sqlite3: %s", exc)
+            _create(path)
+            rows = list(zip(*(columns[name] for name in _NAMES), strict=True))
+            result = self._insert(path, rows, *_geometries(geometries), replace=False, fresh=True)
+            return WriteResult(result.inserted, 0, count - result.inserted if skipped is None else skipped)
+        try:
+            _create(path, table)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot write the new event store {self.path} ({exc}); nothing was written") from exc
+        return WriteResult(len(geometries), 0, count - len(geometries) if skipped is None else skipped)
 
     def _insert(self, path: Path, rows: list[tuple[Any, ...]], blobs: list[bytes | None],
                 bounds: list[tuple[float, float, float, float] | None], *, replace: bool,
@@ -232,82 +238,6 @@ def records_from_frame(frame: geopandas.GeoDataFrame) -> list[dict[str, Any]]:
     return out
 
 
-# -- encoding ------------------------------------------------------------------------------------------------------
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else None if value is None else str(value)
-
-
-def _encode(records: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], list[bytes | None],
-                                                             list[tuple[float, float, float, float] | None]]:
-    """Rows in :data:`_NAMES` order, their GeoPackage geometry blobs and envelopes (None: no geometry).
-
-    Built column by column (a list comprehension per column), several times faster than a loop over rows.
-    """
-    records = list(records)
-    for record in records:
-        if not record.get("id"):
-            raise StoreError(f"an event record without an id cannot be stored: {dict(record)!r:.200}")
-    columns: dict[str, list[Any]] = {}
-    for name, kind in _COLUMNS:
-        if kind == "helper":
-            continue
-        values = [r.get(name) for r in records]
-        if kind == "json":
-            values = [None if v is None else ("[]" if v == [] else _encode_json(v)) for v in values]
-        elif name in ("date", "date_end"):
-            values = [v if v is None or isinstance(v, str) else _iso(v) for v in values]
-        columns[name] = values
-    places = [r.get("place") or {} for r in records]
-    columns["place_id"] = [p.get("id") for p in places]
-    columns["place_name"] = [p.get("name") for p in places]
-    columns["claimed_by_joined"] = [_JOIN.join(r.get("claimed_by") or ()) for r in records]
-    columns["outlets_joined"] = [_JOIN.join(r.get("outlets") or ()) for r in records]
-    sources = [r.get("sources") or () for r in records]
-    columns["n_sources"] = [len(s) for s in sources]
-    columns["articles_joined"] = [_articles(s) for s in sources]
-    columns["extra"] = [_encode_json({k: r[k] for k in sorted(extra)}) if (extra := r.keys() - _KNOWN) else None
-                        for r in records]
-    rows = list(zip(*(columns[name] for name in _NAMES), strict=True))
-    blobs, bounds = _geometries([r.get("geometry") for r in records])
-    return rows, blobs, bounds
-
-
-def _articles(sources: Sequence[Mapping[str, Any]]) -> str:
-    if len(sources) == 1:
-        article = sources[0].get("article")
-        return str(article) if article else ""
-    return _JOIN.join(dict.fromkeys(str(s["article"]) for s in sources if s.get("article")))
-
-
-def _geometries(geometries: list[Any]) -> tuple[list[bytes | None], list[tuple[float, float, float, float] | None]]:
-    """GeoPackage geometry blobs (header, envelope for non-points, ISO WKB) and (minx, maxx, miny, maxy)
-    envelopes of GeoJSON geometries (None for a missing or empty one); points are encoded in bulk."""
-    import numpy as np
-    import shapely
-    from shapely.geometry import shape
-
-    blobs: list[bytes | None] = [None] * len(geometries)
-    bounds: list[tuple[float, float, float, float] | None] = [None] * len(geometries)
-    points = [i for i, g in enumerate(geometries) if g and g.get("type") == "Point"]
-    if points:
-        xy = np.array([geometries[i]["coordinates"][:2] for i in points], dtype=float)
-        wkb = shapely.to_wkb(shapely.points(xy), flavor="iso")
-        for i, (x, y), w in zip(points, xy.tolist(), wkb, strict=True):
-            blobs[i] = _POINT_HEADER + w
-            bounds[i] = (x, x, y, y)
-    for i, geometry in enumerate(geometries):
-        if not geometry or blobs[i] is not None:
-            continue
-        geom = shape(geometry)
-        if geom.is_empty:
-            continue
-        minx, miny, maxx, maxy = geom.bounds
-        bounds[i] = (minx, maxx, miny, maxy)
-        blobs[i] = _ENVELOPE_HEADER + struct.pack("<4d", minx, maxx, miny, maxy) + shapely.to_wkb(geom, flavor="iso")
-    return blobs, bounds
-
-
 def _insert_rows(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], blobs: list[bytes | None],
                  bounds: list[tuple[float, float, float, float] | None], *, replace: bool) -> tuple[int, int]:
     """INSERT OR IGNORE the rows, fill the R-tree, keep GDAL's counts and extent; (rows inserted, replaced).
@@ -341,8 +271,9 @@ def _insert_rows(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], blobs: l
     conn.executemany(f'INSERT INTO "{_RTREE}" VALUES (?, ?, ?, ?, ?)', entries)
     for sql in triggers:
         conn.execute(sql)
-    conn.execute(f"UPDATE gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM {LAYER}) "
-                 "WHERE lower(table_name) = lower(?)", (LAYER,))
+    # GDAL's delete trigger counted the replaced rows out; unknown (NULL) counts are counted afresh
+    conn.execute(f"UPDATE gpkg_ogr_contents SET feature_count = coalesce(feature_count + ?, (SELECT count(*) FROM "
+                 f"{LAYER})) WHERE lower(table_name) = lower(?)", (inserted, LAYER))
     _update_extent(conn, entries)
     return inserted, replaced
 
@@ -350,8 +281,9 @@ def _insert_rows(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], blobs: l
 # -- sqlite plumbing -----------------------------------------------------------------------------------------------
 
 def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (see :func:`_transaction`); a writer waits up to 60 s for another."""
     uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rw'}"
-    return sqlite3.connect(uri, uri=True, isolation_level=None, factory=_Closing)
+    return sqlite3.connect(uri, uri=True, isolation_level=None, factory=_Closing, timeout=60)
 
 
 class _Closing(sqlite3.Connection):
@@ -359,6 +291,19 @@ class _Closing(sqlite3.Connection):
 
     def __exit__(self, *exc: object) -> None:  # type: ignore[override]
         self.close()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while records are encoded: the millions of new lists and tuples would set
+    off full collections that walk every record (a third of the encoding time); the encoding makes no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager
@@ -381,19 +326,37 @@ def _update_extent(conn: sqlite3.Connection, entries: list[tuple[Any, ...]]) -> 
                      "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE table_name = ?5", (*box, LAYER))
 
 
-def _create(path: Path) -> None:
-    """An empty event store at ``path``: the layer (via pyogrio: metadata, R-tree, triggers), indexes, meta."""
-    import geopandas
-    import pandas
+def _unique(ids: list[Any], *, last: bool) -> list[int] | None:
+    """Positions of the first (or ``last``) row of each id, in order; None when no id repeats."""
+    if len(set(ids)) == len(ids):
+        return None
+    if last:
+        return sorted({id_: i for i, id_ in enumerate(ids)}.values())
+    return sorted({id_: i for i, id_ in reversed(list(enumerate(ids)))}.values())
+
+
+def _take(columns: dict[str, list[Any]], geometries: list[Any], keep: list[int]) -> tuple[dict[str, list[Any]],
+                                                                                         list[Any]]:
+    return {name: [values[i] for i in keep] for name, values in columns.items()}, [geometries[i] for i in keep]
+
+
+def _create(path: Path, table: pyarrow.Table | None = None) -> None:
+    """A new event store at ``path``, empty or holding ``table`` (from :func:`_arrow_table`, ids unique): GDAL
+    writes the layer (metadata, R-tree, triggers, counts, extent); then the indexes and ``meta``."""
     import pyogrio
 
-    data = {}
-    for name, _kind in _COLUMNS:
-        dtype = "Int64" if name in _INTS else ("float64" if name in _REALS else object)
-        data[name] = pandas.Series([], dtype=dtype)
-    empty = geopandas.GeoDataFrame(data, geometry=geopandas.GeoSeries([], crs=_SRS_ID), crs=_SRS_ID)
-    pyogrio.write_dataframe(empty, path, layer=LAYER, driver="GPKG", geometry_type="Unknown")
-    with _connect(path) as conn, _transaction(conn):
-        conn.execute(f"CREATE UNIQUE INDEX {LAYER}_id ON {LAYER} (id)")
-        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
-        conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+    if table is None:
+        table = _arrow_table({name: [] for name in _NAMES}, [])
+    pyogrio.write_arrow(table, path, layer=LAYER, driver="GPKG", geometry_name="geom", geometry_type="Unknown",
+                        crs=f"EPSG:{_SRS_ID}")
+    with _connect(path) as conn:
+        conn.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place only when complete
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA cache_size = -262144")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA threads = 2")
+        with _transaction(conn):
+            conn.execute(f"CREATE UNIQUE INDEX {LAYER}_id ON {LAYER} (id)")
+            conn.execute(f"CREATE INDEX {LAYER}_date ON {LAYER} (date)")
+            conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
+            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))

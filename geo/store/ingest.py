@@ -328,33 +328,36 @@ def _insert_article(conn: sqlite3.Connection, article: Article, version: str, n_
                  [values.get(name) for name in _ARTICLE_COLUMNS])
 
 
-def _stored_reports(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> dict[str, Report]:
-    return {report.id: report for report in (report_from_dict(json.loads(record))
-                                             for (record,) in conn.execute(sql, params))}
+def _stored(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[tuple[str, Report]]:
+    """(event id, report) of the stored reports ``sql`` selects (columns ``event_id, record``)."""
+    return [(event, report_from_dict(json.loads(record))) for event, record in conn.execute(sql, params)]
 
 
 def _remerge(conn: sqlite3.Connection, new: Sequence[Report], touched: set[str]) -> tuple[int, int]:
     """Merge ``new`` reports with the stored ones they may join; replace the events concerned.
 
-    Candidates: stored dated reports whose [date, date_end] overlaps a new dated report's (merging needs
-    overlapping dates), the events they belong to and ``touched`` (events that held the article's old reports).
-    Every report of those events is merged again with the new reports. Returns (events written, events removed).
+    Candidates: stored reports that pass the hard merge tests with a new report (:func:`geo.merge.could_merge`:
+    type, overlapping dates, place, sides, figures; SQL preselects by type and dates), the events they belong to
+    and ``touched`` (events that held the article's old reports). Every report of those events is merged again
+    with the new reports. Returns (events written, events removed).
     """
     from geo.events import build_event
-    from geo.merge import merge_reports
+    from geo.merge import VIOLENCE, could_merge, merge_reports
 
     pool: dict[str, Report] = {r.id: r for r in new}
     events = set(touched)
     for report in new:
         if report.date is None or report.subtype == "summary":
             continue
-        rows = conn.execute("SELECT DISTINCT event_id FROM reports WHERE date <= ? AND date_end >= ? "
-                            "AND event_id IS NOT NULL AND subtype != 'summary'",
-                            (_iso(report.date_end or report.date), _iso(report.date))).fetchall()
-        events.update(e for (e,) in rows)
+        kinds = sorted(VIOLENCE) if report.subtype in VIOLENCE else [report.subtype]
+        candidates = _stored(conn, "SELECT event_id, record FROM reports WHERE date <= ? AND date_end >= ? AND "
+                             f"event_id IS NOT NULL AND subtype IN ({','.join('?' * len(kinds))})",
+                             (_iso(report.date_end or report.date), _iso(report.date), *kinds))
+        events.update(event for event, other in candidates if could_merge(report, other))
     if events:
         marks = ",".join("?" * len(events))
-        stored = _stored_reports(conn, f"SELECT record FROM reports WHERE event_id IN ({marks})", sorted(events))
+        sql = f"SELECT event_id, record FROM reports WHERE event_id IN ({marks})"
+        stored = {r.id: r for _, r in _stored(conn, sql, sorted(events))}
         pool = {**stored, **pool}
     groups = merge_reports(list(pool.values()))
     wire = _wire(conn, groups)
