@@ -104,6 +104,15 @@ def _filtered(records: list[dict[str, Any]], args: argparse.Namespace) -> list[d
     return [r for r in records if r["id"] in kept]
 
 
+def _stored_mentions(db: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The place mentions the store keeps for the articles of ``records`` (stores written by ``geo ingest``)."""
+    from geo.store import GpkgStore
+    from geo.store.gpkg_ingest import GpkgIngestBackend
+
+    articles = {s["article"] for r in records for s in r.get("sources") or [] if s.get("article")}
+    return GpkgIngestBackend(GpkgStore(db)).mentions(sorted(articles))
+
+
 def _cmd_map(args: argparse.Namespace) -> int:
     from geo.mapdata import build_map_data
     from geo.mapview import write_map
@@ -121,7 +130,8 @@ def _cmd_map(args: argparse.Namespace) -> int:
         from geo.store import records_from_frame
 
         args.db = args.db or "events.gpkg"
-        records, mentions = records_from_frame(run_query(args)), []
+        records = records_from_frame(run_query(args))
+        mentions = _stored_mentions(args.db, records)
     data = build_map_data(records, by=args.by, mentions=mentions)
     write_map(data, output, title=args.title, offline=args.offline,
               mode=None if args.render == "auto" else args.render)

@@ -332,12 +332,10 @@ def test_popup_shows_escaped_text_and_runs_nothing(browser: Any, tmp_path: Path)
 
 
 def test_cli_writes_an_offline_map_of_the_seeds(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                 seed_records: list[dict[str, Any]]) -> None:
+                                                 seed_records: list[dict[str, Any]], full_gazetteer: Any) -> None:
     from geo.cli import main
 
-    cache = os.environ.get("GEO_TEST_CACHE_DIR")
-    if not cache:
-        pytest.skip("needs GEO_TEST_CACHE_DIR for the CLI's gazetteer")
+    cache = str(full_gazetteer.cache_dir)
     out = tmp_path / "maps" / "seeds.html"
     assert main(["--cache-dir", cache, "map", str(SEEDS), "-o", str(out), "--offline", "--by", "claimed-by"]) == 0
     assert f"{len(seed_records)} event(s)" in capsys.readouterr().err
@@ -345,3 +343,23 @@ def test_cli_writes_an_offline_map_of_the_seeds(tmp_path: Path, capsys: pytest.C
     data = json.loads(page.split('id="geo-data">', 1)[1].split("</script>", 1)[0])
     assert len(data["E"]["id"]) == len(seed_records) and data["by"] == "claimed-by"
     assert len(data["M"]) > 50  # the mentions layer
+
+
+def test_cli_maps_an_ingested_store_with_its_mentions(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      seed_records: list[dict[str, Any]], full_gazetteer: Any) -> None:
+    from geo.cli import main
+
+    cache, db = str(full_gazetteer.cache_dir), str(tmp_path / "events.gpkg")
+    assert main(["--cache-dir", cache, "ingest", str(SEEDS), "--db", db, "--jobs", "1"]) == 0
+    out = tmp_path / "store.html"
+    assert main(["--cache-dir", cache, "map", "--db", db, "-o", str(out), "--offline"]) == 0
+    page = out.read_text(encoding="utf-8")
+    data = json.loads(page.split('id="geo-data">', 1)[1].split("</script>", 1)[0])
+    assert sorted(data["E"]["id"]) == sorted(r["id"] for r in seed_records)
+    assert len(data["M"]) > 50  # the mentions the store keeps
+    since = "2020-03-01"
+    assert main(["--cache-dir", cache, "map", "--db", db, "-o", str(out), "--since", since]) == 0
+    page = out.read_text(encoding="utf-8")
+    data = json.loads(page.split('id="geo-data">', 1)[1].split("</script>", 1)[0])
+    expected = {r["id"] for r in seed_records if r["date"] and (r["date_end"] or r["date"]) >= since}
+    assert set(data["E"]["id"]) == expected and expected
