@@ -106,11 +106,11 @@ def _filtered(records: list[dict[str, Any]], args: argparse.Namespace) -> list[d
 
 def _stored_mentions(db: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The place mentions the store keeps for the articles of ``records`` (stores written by ``geo ingest``)."""
-    from geo.store import GpkgStore
-    from geo.store.gpkg_ingest import GpkgIngestBackend
+    from geo.cli_store import open_db
 
     articles = {s["article"] for r in records for s in r.get("sources") or [] if s.get("article")}
-    return GpkgIngestBackend(GpkgStore(db)).mentions(sorted(articles))
+    backend = open_db(db).ingest_backend()
+    return backend.mentions(sorted(articles)) if hasattr(backend, "mentions") else []
 
 
 def _cmd_map(args: argparse.Namespace) -> int:

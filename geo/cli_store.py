@@ -17,7 +17,7 @@ from typing import Any
 
 from geo.errors import UsageError
 
-__all__ = ["COMMANDS", "add_commands", "filter_options", "run_query"]
+__all__ = ["COMMANDS", "add_commands", "filter_options", "open_db", "run_query"]
 
 log = logging.getLogger("geo")
 
@@ -47,6 +47,7 @@ examples:
   geo query --bbox 35.5,35.0,37.5,36.5 --outlet Reuters --outlet 'Al Jazeera'
   geo query --polygon idlib.geojson --max-geo-precision settlement --format geojson > idlib.geojson
   geo query --within 'Idlib province' --db news/events.gpkg --format csv
+  geo query --engine dask --parquet export/ --since 2020-02-01 --near Saraqeb --scheduler tcp://10.0.0.5:8786
 """ + FILTERS_NOTE
 
 EXPORT_EPILOG = """\
@@ -57,7 +58,7 @@ examples:
   geo export --claimed-by SOHR --format csv > sohr.csv
   geo export --format parquet -o events.parquet
 Without --format the format follows the suffix of -o (.geojson, .geojsonl, .gpkg, .csv, .kml, .kmz, .parquet;
-a directory, or a path ending in /, means one parquet file per year), else geojson. Text formats (geojson,
+a directory, or a path ending in /, means monthly GeoParquet partitions), else geojson. Text formats (geojson,
 geojsonseq, csv, kml) go to stdout when -o is - or omitted; the count written goes to stderr.
 """ + FILTERS_NOTE
 
@@ -66,8 +67,9 @@ def filter_options(parser: argparse.ArgumentParser) -> None:
     """Add the query filters (``--db``, place, time, source) to ``parser``; :func:`run_query` reads them."""
     from geo.store.query import GEO_PRECISION_ORDER
 
-    parser.add_argument("--db", metavar="FILE", default="events.gpkg",
-                        help="the event store (default: events.gpkg in the current directory)")
+    parser.add_argument("--db", metavar="FILE|URL", default="events.gpkg",
+                        help="the event store: a GeoPackage (default: events.gpkg in the current directory) or "
+                             "a postgresql://user@host/db URL (PostGIS)")
     where = parser.add_argument_group("where")
     where.add_argument("--bbox", metavar="W,S,E,N", help="lon/lat box; W > E crosses the antimeridian")
     area = where.add_mutually_exclusive_group()
@@ -99,6 +101,13 @@ def add_commands(commands: Any, subparser: Callable[..., argparse.ArgumentParser
     query = subparser(commands, "query", "events from the event store that match filters (place, time, source)",
                       QUERY_EPILOG)
     filter_options(query)
+    engine = query.add_argument_group("scale-out")
+    engine.add_argument("--engine", choices=("store", "dask"), default="store",
+                        help="store: the --db store (default); dask: dask-geopandas over a partitioned GeoParquet "
+                             "export (--parquet DIR)")
+    engine.add_argument("--parquet", metavar="DIR", help="with --engine dask: a 'geo export --format parquet -o DIR/'")
+    engine.add_argument("--scheduler", metavar="ADDR", help="with --engine dask: 'local' (a LocalCluster) or a "
+                        "scheduler address such as tcp://10.0.0.5:8786 (default: threads in this process)")
     query.add_argument("--format", choices=QUERY_FORMATS, default="table",
                        help="table (default), one JSON array of event records, a GeoJSON FeatureCollection, or CSV")
 
@@ -145,9 +154,19 @@ def _spatial(args: argparse.Namespace) -> dict[str, Any]:
     return found
 
 
+def open_db(db: str) -> Any:
+    """The store ``--db`` names (a GeoPackage path that must exist, or a ``postgresql://`` URL)."""
+    from geo.store import StoreError, open_store
+    from geo.store.postgis import is_postgres_url
+
+    if not is_postgres_url(db) and not Path(db).is_file():
+        raise StoreError(f"no event store at {db}; run 'geo ingest PATH…' first, or pass --db FILE")
+    return open_store(db)
+
+
 def run_query(args: argparse.Namespace) -> Any:
     """The matching events as a GeoDataFrame, sorted by date."""
-    from geo.store import GpkgStore, StoreError, query
+    from geo.store import query
     from geo.store.regions import parse_bbox, parse_radius
 
     if args.limit is not None and args.limit < 0:
@@ -160,15 +179,24 @@ def run_query(args: argparse.Namespace) -> Any:
         if args.near is None:
             raise UsageError("--radius goes with --near, e.g. --near Saraqeb --radius 25km")
         parse_radius(args.radius)
-    path = Path(args.db)
-    if not path.is_file():
-        raise StoreError(f"no event store at {path}; run 'geo ingest PATH…' first, or pass --db FILE")
-    store = GpkgStore(path)
-    frame = query(store, bbox=bbox, **_spatial(args), since=since, until=until,
-                  include_undated=args.include_undated, outlet=args.outlet, article=args.article,
-                  claimed_by=args.claimed_by, type=args.type, max_geo_precision=args.max_geo_precision,
-                  text=args.text, limit=args.limit)
-    log.info("%d event(s) match in %s", len(frame), path)
+    filters = dict(bbox=bbox, **_spatial(args), since=since, until=until, include_undated=args.include_undated,
+                   outlet=args.outlet, article=args.article, claimed_by=args.claimed_by, type=args.type,
+                   max_geo_precision=args.max_geo_precision, text=args.text, limit=args.limit)
+    if getattr(args, "engine", "store") == "dask":
+        from geo.store.dask_query import dask_query
+
+        if not args.parquet:
+            raise UsageError("--engine dask reads a partitioned GeoParquet export: give --parquet DIR (written by "
+                             "'geo export --format parquet -o DIR/')")
+        frame = dask_query(args.parquet, scheduler=args.scheduler, **filters)
+        log.info("%d event(s) match in %s (%s of %s partitions read)", len(frame), args.parquet,
+                 frame.attrs.get("partitions_read"), frame.attrs.get("partitions_total"))
+        return frame
+    if getattr(args, "parquet", None) or getattr(args, "scheduler", None):
+        raise UsageError("--parquet and --scheduler go with --engine dask")
+    store = open_db(args.db)
+    frame = query(store, **filters)
+    log.info("%d event(s) match in %s", len(frame), store)
     return frame
 
 

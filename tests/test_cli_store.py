@@ -443,8 +443,9 @@ def test_export_kml_and_partitioned_parquet(db: Path, records: Records, tmp_path
     migrations = _where(records, lambda r: r["type"] == "migration")
     assert "(kml)" in capsys.readouterr().err and kml.read_text(encoding="utf-8").count("<Placemark") == len(
         migrations)
-    folder = f"{tmp_path / 'parquet'}{os.sep}"  # a trailing separator asks for one file per year
+    folder = f"{tmp_path / 'parquet'}{os.sep}"  # a trailing separator asks for monthly partitions
     assert main(["export", "--db", str(db), "-o", folder]) == 0
     assert "(parquet)" in capsys.readouterr().err
-    years = {p.name for p in Path(folder).iterdir()}
-    assert years == {f"year={r['date'][:4]}" if r["date"] else "year=undated" for r in records}
+    months = {p.name for p in Path(folder).iterdir() if not p.name.startswith("_")}
+    assert months == {f"month={r['date'][:7]}" if r["date"] else "month=undated" for r in records}
+    assert (Path(folder) / "_partitions.json").is_file()

@@ -325,27 +325,29 @@ def test_geoparquet_sorted_with_bbox_column(frame: geopandas.GeoDataFrame, recor
     assert set(back["id"]) == {r["id"] for r in records} and back.crs.to_epsg() == 4326
     assert "bbox" in pq.read_schema(path).names
     assert str(back["fatalities"].dtype) == "Int64" and back["date"].dropna().map(DAY.match).all()
-    distance = back.hilbert_distance(total_bounds=(-180, -90, 180, 90)).to_numpy()
-    assert (np.diff(distance) >= 0).all()  # rows in Hilbert order
+    metadata = json.loads(pq.read_metadata(path).metadata[b"geo"])
+    assert metadata["version"] == "1.1.0" and metadata["primary_column"] == "geometry"
+    assert "covering" in metadata["columns"]["geometry"]
+    distance = back.hilbert_distance(total_bounds=metadata["columns"]["geometry"]["bbox"]).to_numpy()
+    assert (np.diff(distance) >= 0).all()  # rows in Hilbert order over the data's extent
     point = back.set_index("id").loc[_saraqeb(records), "geometry"]
     assert 36.7 < point.x < 36.9 and 35.8 < point.y < 35.9
-    metadata = json.loads(pq.read_metadata(path).metadata[b"geo"])
-    assert metadata["primary_column"] == "geometry" and "covering" in metadata["columns"]["geometry"]
 
 
-def test_partitioned_parquet_one_file_per_year(frame: geopandas.GeoDataFrame, records: list[dict],
-                                               tmp_path: Path) -> None:
+def test_partitioned_parquet_one_directory_per_month(frame: geopandas.GeoDataFrame, records: list[dict],
+                                                     tmp_path: Path) -> None:
     out = tmp_path / "parts"
     out.mkdir()
     assert export_events(frame, "parquet", out) == len(records)
-    years = {r["date"][:4] for r in records if r.get("date")}
-    assert {p.parent.name for p in out.glob("*/part-0.parquet")} == {f"year={y}" for y in years} | {"year=undated"}
+    months = {r["date"][:7] for r in records if r.get("date")}
+    assert {p.parent.name for p in out.glob("*/part-0.parquet")} == {f"month={m}" for m in months} | {"month=undated"}
+    assert (out / "_partitions.json").is_file()  # the manifest (see geo.store.parquet)
     back = geopandas.read_parquet(out)
     assert len(back) == len(records)
-    only_2020 = geopandas.read_parquet(out, filters=[("year", "=", "2020")])
-    assert set(only_2020["id"]) == {r["id"] for r in records if (r.get("date") or "").startswith("2020")}
+    feb = geopandas.read_parquet(out, filters=[("month", "=", "2020-02")])
+    assert set(feb["id"]) == {r["id"] for r in records if (r.get("date") or "").startswith("2020-02")}
     assert export_events(frame, "parquet", f"{tmp_path}/new-dir/") == len(records)
-    assert (tmp_path / "new-dir" / "year=undated" / "part-0.parquet").is_file()
+    assert (tmp_path / "new-dir" / "month=undated" / "part-0.parquet").is_file()
     with pytest.raises(UsageError, match="not empty"):
         export_events(frame, "parquet", out)
 

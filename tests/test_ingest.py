@@ -285,3 +285,24 @@ def test_store_open_errors_are_store_errors(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE t (x)")
     with pytest.raises(StoreError, match="not an event store"):
         GpkgStore(path)
+
+
+def test_reprocessing_an_article_that_now_reports_less_leaves_no_stale_sources(
+        tmp_path: Path, extractor: EventExtractor, seeds: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "events.gpkg"
+    Ingester(GpkgStore(db), extractor).ingest(seeds)
+    shared = [r for r in _stored(db).values() if len({s["article"] for s in r["sources"]}) > 1]
+    assert shared
+    target = shared[0]["sources"][0]["article"]
+    real = EventExtractor.analyse
+
+    def fewer(self, article):  # type: ignore[no-untyped-def]
+        mentions, reports = real(self, article)
+        return mentions, (reports[:1] if article.id == target else reports)
+
+    monkeypatch.setattr(EventExtractor, "analyse", fewer)
+    result = Ingester(GpkgStore(db), extractor).ingest([a for a in seeds if a.id == target], reprocess=True)
+    assert result.reprocessed == 1
+    _consistent(db)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM reports WHERE article_id = ?", (target,)).fetchone()[0] <= 1

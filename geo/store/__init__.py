@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from geo.errors import GeoError
 
-__all__ = ["GEO_PRECISION_ORDER", "SCHEMA_VERSION", "GpkgStore", "StoreError", "WriteResult", "query",
-           "records_from_frame"]
+__all__ = ["GEO_PRECISION_ORDER", "SCHEMA_VERSION", "GpkgStore", "PgStore", "StoreError", "WriteResult",
+           "open_store", "query", "records_from_frame", "redact"]
 
 
 class StoreError(GeoError):
@@ -22,3 +22,4 @@ class StoreError(GeoError):
 
 from geo.store.gpkg import SCHEMA_VERSION, GpkgStore, WriteResult, records_from_frame  # noqa: E402
 from geo.store.query import GEO_PRECISION_ORDER, query  # noqa: E402
+from geo.store.postgis import PgStore, open_store, redact  # noqa: E402

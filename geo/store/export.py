@@ -74,11 +74,13 @@ def export_events(frame: geopandas.GeoDataFrame, fmt: str, path: str | os.PathLi
         ``kml``, ``kmz``
             One Placemark per event (see :mod:`geo.store.export_kml`); KMZ is a zip holding ``doc.kml``.
         ``parquet``
-            GeoParquet (geopandas/pyarrow) with a ``bbox`` covering column, rows in Hilbert order. When ``path``
-            is a directory (existing and empty, or a new one named with a trailing ``/``), one file per year of
-            ``date``: ``year=2020/part-0.parquet``, undated events under ``year=undated`` (so the
-            ``year`` partition column reads back as text: ``geopandas.read_parquet(dir, filters=[("year", "=",
-            "2020")])``).
+            GeoParquet 1.1 (:mod:`geo.store.parquet`): WKB geometry, a ``bbox`` covering column, rows in Hilbert
+            order, row groups of 65,536 rows. When ``path`` is a directory (existing and empty, or a new one named
+            with a trailing ``/``), monthly partitions ``month=2020-02/part-0.parquet`` (undated events under
+            ``month=undated``), each Hilbert-sorted, plus a ``_partitions.json`` manifest of each file's and row
+            group's bbox and date range, which :func:`geo.store.dask_query.dask_query` prunes with. ``month``
+            reads back as a text partition column: ``geopandas.read_parquet(dir, filters=[("month", "=",
+            "2020-02")])``.
     path
         The output file; None writes a text format to ``stream``.
     stream
@@ -248,27 +250,15 @@ def _write_gpkg(frame: geopandas.GeoDataFrame, path: Path) -> None:
 
 
 def _write_parquet(frame: geopandas.GeoDataFrame, path: str | os.PathLike[str]) -> None:
-    """GeoParquet, Hilbert-sorted, with a bbox covering column; one file per year when ``path`` is a directory."""
-    import inspect
-
-    import numpy as np
-    import pandas
+    """GeoParquet 1.1 (:mod:`geo.store.parquet`): one Hilbert-sorted file, or monthly partitions when ``path`` is a
+    directory."""
+    from geo.store.parquet import write_file, write_partitions
 
     target = Path(path)
     partitioned = target.is_dir() or os.fspath(path).endswith(("/", os.sep))
     data = typed(frame).set_geometry(prepared_geometries(frame.geometry.values), crs=4326)
-    present = data.geometry.notna().to_numpy() & ~data.geometry.is_empty.to_numpy()
-    order = np.full(len(data), np.iinfo(np.uint32).max, dtype=np.int64)  # no geometry: last
-    if present.any():
-        order[present] = data[present].hilbert_distance(total_bounds=(-180, -90, 180, 90)).to_numpy()
-    data = data.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
-    options: dict[str, Any] = {"index": False}
-    if "write_covering_bbox" in inspect.signature(data.to_parquet).parameters:
-        options["write_covering_bbox"] = True
-    else:
-        log.warning("this geopandas cannot write a bbox covering column; GeoParquet written without it")
     if not partitioned:
-        _finish(_temp_name(target), target, lambda tmp: data.to_parquet(tmp, **options))
+        _finish(_temp_name(target), target, lambda tmp: write_file(data, tmp))
         return
     if target.is_dir() and any(target.iterdir()):
         raise UsageError(f"{target} is not empty; partitioned parquet goes into a new or empty directory")
@@ -277,11 +267,7 @@ def _write_parquet(frame: geopandas.GeoDataFrame, path: str | os.PathLike[str]) 
 
     def write(tmp_dir: Path) -> None:
         tmp_dir.mkdir()
-        dates = data["date"] if "date" in data.columns else pandas.Series(None, index=data.index, dtype="string")
-        years = dates.astype("string").str[:4].fillna("undated").to_numpy()
-        for year, part in data.groupby(years, sort=True):
-            (tmp_dir / f"year={year}").mkdir()
-            part.to_parquet(tmp_dir / f"year={year}" / "part-0.parquet", **options)
+        write_partitions(data, tmp_dir)
 
     try:
         _finish(tmp, target, write)

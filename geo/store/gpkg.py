@@ -73,6 +73,15 @@ class GpkgStore:
         if self.path.exists():
             self._check()
 
+    def __repr__(self) -> str:
+        return f"GpkgStore({str(self.path)!r})"
+
+    def ingest_backend(self) -> Any:
+        """Where :class:`~geo.store.ingest.Ingester` keeps articles, mentions and reports in this file."""
+        from geo.store.gpkg_ingest import GpkgIngestBackend
+
+        return GpkgIngestBackend(self)
+
     # -- opening -------------------------------------------------------------------------------------------------
 
     def _check(self) -> None:

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS articles (
     n_mentions INTEGER, n_reports INTEGER);
 CREATE TABLE IF NOT EXISTS reports (
     fid INTEGER PRIMARY KEY AUTOINCREMENT, report_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL,
-    article_id TEXT NOT NULL, event_id TEXT, subtype TEXT, date TEXT, date_end TEXT, record TEXT NOT NULL);
+    article_id TEXT NOT NULL, event_id TEXT, subtype TEXT, date TEXT, date_end TEXT, record TEXT NOT NULL,
+    place_geometry TEXT);
 CREATE INDEX IF NOT EXISTS reports_date ON reports (date, date_end);
 CREATE INDEX IF NOT EXISTS reports_article ON reports (content_hash);
 CREATE INDEX IF NOT EXISTS reports_event ON reports (event_id);
@@ -78,10 +79,21 @@ def mention_values(article: Article, mention: dict[str, Any]) -> tuple[Any, ...]
 
 
 def report_values(report: Report) -> tuple[Any, ...]:
-    """A ``reports`` row (without fid and event_id)."""
+    """A ``reports`` row (without fid and event_id). The place's geometry (a country outline can be hundreds of
+    kilobytes) goes in its own column, so reading a report back does not parse it."""
     r = report
+    record = report_to_dict(r)
+    geometry = record["place"].pop("geometry", None) if record.get("place") else None
     return (r.id, r.content_hash, r.article, r.subtype, _iso(r.date), _iso(r.date_end or r.date),
-            json.dumps(report_to_dict(r), ensure_ascii=False))
+            json.dumps(record, ensure_ascii=False), geometry)
+
+
+def report_row(record: str, geometry: str | None) -> Report:
+    """The report of a ``record`` and ``place_geometry`` pair."""
+    data = json.loads(record)
+    if data.get("place") is not None:
+        data["place"]["geometry"] = geometry
+    return report_from_dict(data)
 
 
 class GpkgIngestTx:
@@ -112,22 +124,24 @@ class GpkgIngestTx:
             "country, lat, lon, confidence, record) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [mention_values(article, m) for m in mentions])
         self.conn.executemany(
-            "INSERT OR REPLACE INTO reports (report_id, content_hash, article_id, subtype, date, date_end, record) "
-            "VALUES (?,?,?,?,?,?,?)", [report_values(r) for r in reports])
+            "INSERT OR REPLACE INTO reports (report_id, content_hash, article_id, subtype, date, date_end, record, "
+            "place_geometry) VALUES (?,?,?,?,?,?,?,?)", [report_values(r) for r in reports])
 
     def candidates(self, start: dt.date, end: dt.date, subtypes: Sequence[str]) -> list[tuple[str, Report]]:
         """(event id, report) of stored reports of these subtypes whose dates overlap [start, end]."""
         marks = ",".join("?" * len(subtypes))
-        return self._reports("SELECT event_id, record FROM reports WHERE date <= ? AND date_end >= ? AND event_id IS "
-                             f"NOT NULL AND subtype IN ({marks})", (end.isoformat(), start.isoformat(), *subtypes))
+        return self._reports("SELECT event_id, record, place_geometry FROM reports WHERE date <= ? AND "
+                             f"date_end >= ? AND event_id IS NOT NULL AND subtype IN ({marks})",
+                             (end.isoformat(), start.isoformat(), *subtypes))
 
     def reports_of(self, event_ids: Sequence[str]) -> list[tuple[str, Report]]:
         """(event id, report) of every report of these events."""
         marks = ",".join("?" * len(event_ids))
-        return self._reports(f"SELECT event_id, record FROM reports WHERE event_id IN ({marks})", list(event_ids))
+        return self._reports(f"SELECT event_id, record, place_geometry FROM reports WHERE event_id IN ({marks})",
+                             list(event_ids))
 
     def _reports(self, sql: str, params: Sequence[Any]) -> list[tuple[str, Report]]:
-        return [(event, report_from_dict(json.loads(record))) for event, record in self.conn.execute(sql, params)]
+        return [(event, report_row(record, geometry)) for event, record, geometry in self.conn.execute(sql, params)]
 
     def articles(self, content_hashes: Sequence[str]) -> list[Article]:
         """Id, path and text of these stored articles, in ingest order."""
@@ -179,6 +193,7 @@ class GpkgIngestBackend:
         self.store._check()
         try:
             with _connect(path) as conn:
+                conn.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer; cheap commits
                 _ensure_tables(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot write to the event store {path} ({exc}); check that the file and its "
@@ -221,8 +236,10 @@ class GpkgIngestBackend:
     def transaction(self) -> Iterator[GpkgIngestTx]:
         """One write transaction (BEGIN IMMEDIATE: writers take turns; 60 s busy timeout)."""
         try:
-            with _connect(self.store.path) as conn, _transaction(conn):
-                yield GpkgIngestTx(conn)
+            with _connect(self.store.path) as conn:
+                conn.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable at checkpoints, never corrupt
+                with _transaction(conn):
+                    yield GpkgIngestTx(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot write to the event store {self.store.path} ({exc}); the articles committed "
                              "before this one are kept") from exc
@@ -234,6 +251,9 @@ class GpkgIngestBackend:
 def _ensure_tables(conn: sqlite3.Connection) -> None:
     """The attribute tables, registered in ``gpkg_contents`` so GDAL and QGIS list them."""
     conn.executescript(INGEST_TABLES)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(reports)")}
+    if "place_geometry" not in columns:  # a store from before the column existed
+        conn.execute("ALTER TABLE reports ADD COLUMN place_geometry TEXT")
     for table in _ATTRIBUTE_TABLES:
         conn.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, "
                      "last_change) VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",

@@ -37,7 +37,7 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
     ("articles_joined", "helper"), ("claims", "json"), ("merged_because", "text"),
     ("independent_reports", "int"), ("confidence", "real"), ("extra", "helper"),
 )
-_NAMES = tuple(name for name, _ in _COLUMNS)
+_NAMES: tuple[str, ...] = tuple(name for name, _ in _COLUMNS)
 _HELPERS = frozenset(name for name, kind in _COLUMNS if kind == "helper")
 _INTS = frozenset({"fatalities", "injured", "independent_reports", "n_sources"})
 _REALS = frozenset({"lat", "lon", "confidence"})

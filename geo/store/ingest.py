@@ -239,7 +239,8 @@ def _remerge(tx: GpkgIngestTx, new: Sequence[Report], touched: set[str]) -> tupl
     Candidates: stored reports that pass the hard merge tests with a new report (:func:`geo.merge.could_merge`:
     type, overlapping dates, place, sides, figures; the store preselects by type and dates), the events they belong
     to and ``touched`` (events that held the article's old reports). Every report of those events is merged again
-    with the new reports. Returns (events written, events removed).
+    with the new reports; only the events whose reports changed are written again. Returns (events written,
+    events removed).
     """
     from geo.events import build_event
     from geo.merge import VIOLENCE, could_merge, merge_reports
@@ -253,16 +254,26 @@ def _remerge(tx: GpkgIngestTx, new: Sequence[Report], touched: set[str]) -> tupl
         kinds = sorted(VIOLENCE) if report.subtype in VIOLENCE else [report.subtype]
         candidates = tx.candidates(report.date, report.date_end or report.date, kinds)
         events.update(event for event, other in candidates if could_merge(report, other))
+    before: dict[str, set[str]] = {}
     if events:
-        pool = {**{r.id: r for _, r in tx.reports_of(sorted(events))}, **pool}
+        for event, report in tx.reports_of(sorted(events)):
+            before.setdefault(event, set()).add(report.id)
+            pool.setdefault(report.id, report)
     groups = merge_reports(list(pool.values()))
-    hashes = sorted({r.content_hash for members, _ in groups if len({m.content_hash for m in members}) > 1
+    for event in touched:  # they listed the article's old reports: always written again
+        before.pop(event, None)
+    changed = [(members, reasons) for members, reasons in groups
+               if before.get(min(r.id for r in members)) != {r.id for r in members}]
+    hashes = sorted({r.content_hash for members, _ in changed if len({m.content_hash for m in members}) > 1
                      for r in members})
     wire = wire_groups(tx.articles(hashes)) if hashes else {}  # wire copies among multi-article events
-    built = [build_event(members, reasons, wire=wire) for members, reasons in groups]
-    tx.replace_events(sorted(events), [event.to_dict() for event in built])
+    built = [build_event(members, reasons, wire=wire) for members, reasons in changed]
+    kept = {min(r.id for r in members) for members, _ in groups}
+    gone = sorted(events - kept)
+    tx.replace_events(sorted(set(gone) | (events & {event.id for event in built})),
+                      [event.to_dict() for event in built])
     tx.set_event_ids([(event.id, report.id) for event in built for report in event.reports])
-    return len(built), len(events - {event.id for event in built})
+    return len(built), len(gone)
 
 
 def store_path(path: str | None) -> str:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import numpy as np
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["GEO_PRECISION_ORDER", "near_bboxes", "query", "sql_like", "sql_text"]
+__all__ = ["GEO_PRECISION_ORDER", "near_bboxes", "query", "refine", "sql_like", "sql_text"]
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +268,28 @@ def _where(*, since: str | None, until: str | None, include_undated: bool, type:
     return " AND ".join(clauses) or None
 
 
+def refine(frame: geopandas.GeoDataFrame, *, lists: dict[str, list[str]], text: str | None,
+           limit: int | None) -> geopandas.GeoDataFrame:
+    """The exact list filters (outlet, article, claimed_by: case-insensitive elements) and summary text on rows
+    an SQL prefilter selected, then the sort by date (undated last) and id, then ``limit``. Shared by every back
+    end so they answer alike."""
+    import pandas
+
+    if len(frame) and (any(lists.values()) or text):
+        keep = pandas.Series(True, index=frame.index)
+        for name, values in lists.items():
+            if values:
+                wanted = {v.casefold() for v in values}
+                key = "article" if name == "article" else None
+                keep &= frame[_LIST_COLUMNS[name][0]].map(lambda cell, w=wanted, k=key: _matches_list(cell, w, k))
+        if text:
+            needle = text.casefold()
+            keep &= frame["summary"].map(lambda s: isinstance(s, str) and needle in s.casefold())
+        frame = frame[keep.to_numpy(dtype=bool)]
+    frame = frame.sort_values(["date", "id"], na_position="last", kind="stable").reset_index(drop=True)
+    return frame.head(limit) if limit is not None else frame
+
+
 def _matches_list(cell: Any, wanted: set[str], key: str | None) -> bool:
     if not isinstance(cell, str):
         return False
@@ -276,7 +298,7 @@ def _matches_list(cell: Any, wanted: set[str], key: str | None) -> bool:
     return any(isinstance(v, str) and v.casefold() in wanted for v in values)
 
 
-def query(store: GpkgStore, *, bbox: BBox | None = None, polygon: BaseGeometry | None = None,
+def query(store: Any, *, bbox: BBox | None = None, polygon: BaseGeometry | None = None,
           near: tuple[float, float] | None = None, radius_km: float | None = None,
           since: str | dt.date | None = None, until: str | dt.date | None = None, include_undated: bool = False,
           outlet: str | Sequence[str] | None = None, article: str | Sequence[str] | None = None,
@@ -288,7 +310,8 @@ def query(store: GpkgStore, *, bbox: BBox | None = None, polygon: BaseGeometry |
     Parameters
     ----------
     store
-        The event store.
+        The event store: a :class:`GpkgStore`, or a store with a ``query`` method taking these filters
+        (:class:`~geo.store.PgStore`).
     bbox
         ``(W, S, E, N)`` lon/lat degrees; W > E crosses the antimeridian.
     polygon
@@ -317,8 +340,13 @@ def query(store: GpkgStore, *, bbox: BBox | None = None, polygon: BaseGeometry |
     geopandas.GeoDataFrame
         The store's columns (nested fields as JSON text), EPSG:4326.
     """
+    if not isinstance(store, GpkgStore) and hasattr(store, "query"):  # another back end (PostGIS) answers itself
+        result: geopandas.GeoDataFrame = store.query(
+            bbox=bbox, polygon=polygon, near=near, radius_km=radius_km, since=since, until=until,
+            include_undated=include_undated, outlet=outlet, article=article, claimed_by=claimed_by, type=type,
+            max_geo_precision=max_geo_precision, text=text, limit=limit)
+        return result
     import numpy as np
-    import pandas
     import shapely
     from shapely.geometry import box
 
@@ -360,17 +388,4 @@ def query(store: GpkgStore, *, bbox: BBox | None = None, polygon: BaseGeometry |
         frame = _read(store, None, fids=lambda conn: _region_fids(conn, boxes, where, test))
     else:
         frame = _read(store, where)
-    if len(frame):
-        keep = pandas.Series(True, index=frame.index)
-        for name, values in lists.items():
-            if values:
-                wanted = {v.casefold() for v in values}
-                column = _LIST_COLUMNS[name][0]
-                key = "article" if name == "article" else None
-                keep &= frame[column].map(lambda cell, w=wanted, k=key: _matches_list(cell, w, k))
-        if text:
-            needle = text.casefold()
-            keep &= frame["summary"].map(lambda s: isinstance(s, str) and needle in s.casefold())
-        frame = frame[keep.to_numpy(dtype=bool)]
-    frame = frame.sort_values(["date", "id"], na_position="last", kind="stable").reset_index(drop=True)
-    return frame.head(limit) if limit is not None else frame
+    return refine(frame, lists=lists, text=text, limit=limit)

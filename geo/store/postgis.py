@@ -1,0 +1,514 @@
+"""Event records in PostgreSQL + PostGIS: the same store interface as :class:`~geo.store.GpkgStore`.
+
+>>> store = open_store("postgresql://geo:secret@127.0.0.1:5432/news")   # doctest: +SKIP
+>>> store.write_events(records)                                        # doctest: +SKIP
+>>> store.query(near=(35.83, 36.8), radius_km=25, since="2020-02-01")  # doctest: +SKIP
+
+Layout (created and upgraded by :data:`MIGRATIONS`): table ``events`` with the GeoPackage layer's columns (nested
+values as the same JSON text, so both back ends return identical frames; ``id``, ``date``, ``date_end`` in the
+"C" collation so they compare and sort as in SQLite and Python), ``geom geometry(Geometry, 4326)`` with a GiST
+index and a GiST index on ``geography(geom)`` for radius queries (``ST_DWithin`` on the spheroid: correct across
+the antimeridian and the poles); ``geo_meta`` holding ``schema_version``; the ingest tables ``articles``,
+``reports``, ``mentions`` (see :mod:`geo.store.postgis_ingest`).
+
+Writing: records are encoded as for the GeoPackage (:func:`geo.store.gpkg_rows._columns`), turned into CSV by
+Arrow, ``COPY``-ed into a temporary table and moved with ``INSERT … ON CONFLICT (id) DO NOTHING`` (or ``DO
+UPDATE`` with ``replace=True``), all in one transaction. Reading: ``COPY (SELECT …) TO STDOUT`` as CSV, parsed
+by Arrow into the GeoDataFrame the GeoPackage store returns.
+
+psycopg 3 is imported on first use (``pip install 'geo-events[postgis]'``). Connection URLs are shown with the
+password replaced by ``***`` (:func:`redact`) in every message and log line.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from geo.store import StoreError
+from geo.store.gpkg import GpkgStore, WriteResult, _gc_paused, _take, _unique
+from geo.store.gpkg_rows import _COLUMNS, _INTS, _NAMES, _REALS, _columns, _shapes
+
+if TYPE_CHECKING:
+    import geopandas
+    import psycopg
+    import pyarrow
+    from shapely.geometry.base import BaseGeometry
+
+    from geo.store.postgis_ingest import PgIngestBackend
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "PgStore", "is_postgres_url", "open_store", "redact"]
+
+log = logging.getLogger(__name__)
+
+_TEXT_C = frozenset({"id", "date", "date_end"})  # compared and sorted bytewise, as SQLite and Python do
+
+
+def _type(name: str) -> str:
+    if name in _INTS:
+        return "bigint"
+    if name in _REALS:
+        return "double precision"
+    return 'text COLLATE "C"' if name in _TEXT_C else "text"
+
+
+_EVENT_COLUMNS = ", ".join(f'"{name}" {_type(name)}' + (" NOT NULL" if name == "id" else "") for name, _ in _COLUMNS)
+
+#: Schema steps, in order; version N = the first N steps applied. Append, never edit a released step.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE EXTENSION IF NOT EXISTS postgis",
+        f"CREATE TABLE events (fid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {_EVENT_COLUMNS}, "
+        "geom geometry(Geometry, 4326), CONSTRAINT events_id UNIQUE (id))",
+        "CREATE INDEX events_geom ON events USING gist (geom)",
+        "CREATE INDEX events_geog ON events USING gist (geography(geom))",
+        "CREATE INDEX events_date ON events (date, date_end)",
+        "CREATE TABLE articles (fid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, content_hash text NOT NULL "
+        "UNIQUE, article_id text NOT NULL UNIQUE, path text, title text, outlet text, url text, published text "
+        'COLLATE "C", published_end text COLLATE "C", published_from text, language text, agency text, text text '
+        "NOT NULL, pipeline_version text, ingested_at text, n_mentions bigint, n_reports bigint)",
+        "CREATE TABLE reports (fid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, report_id text NOT NULL UNIQUE, "
+        "content_hash text NOT NULL, article_id text NOT NULL, event_id text, subtype text, "
+        'date text COLLATE "C", date_end text COLLATE "C", record text NOT NULL, place_geometry text)',
+        "CREATE INDEX reports_date ON reports (date, date_end)",
+        "CREATE INDEX reports_article ON reports (content_hash)",
+        "CREATE INDEX reports_event ON reports (event_id)",
+        "CREATE TABLE mentions (fid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, content_hash text NOT NULL, "
+        'article_id text NOT NULL, start bigint, "end" bigint, text text, role text, place_id text, name text, '
+        "kind text, country text, lat double precision, lon double precision, confidence double precision, "
+        "record text NOT NULL)",
+        "CREATE INDEX mentions_article ON mentions (content_hash)",
+        "CREATE INDEX mentions_place ON mentions (place_id)",
+    ),
+)
+#: The layout version this code writes; a database with a newer one is refused.
+SCHEMA_VERSION = len(MIGRATIONS)
+_INHERITED: list[Any] = []  # connections of a parent process, kept unclosed after a fork
+#: pg_advisory_xact_lock key taken while migrating (and by ingest writers, see postgis_ingest).
+MIGRATION_LOCK = 0x67656F5F6D696772  # "geo_migr"
+
+
+# -- URLs and secrets ----------------------------------------------------------------------------------------------
+
+def is_postgres_url(db: str | os.PathLike[str]) -> bool:
+    """Whether ``db`` names a PostgreSQL database (``postgresql://`` or ``postgres://``) rather than a file."""
+    return isinstance(db, str) and db.lower().startswith(("postgresql://", "postgres://"))
+
+
+def _secrets(url: str) -> list[str]:
+    """The password of ``url`` as written and decoded (from the netloc or a ``password=`` parameter)."""
+    found: list[str] = []
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc.rpartition("@")[0]
+        if ":" in netloc:
+            found.append(netloc.split(":", 1)[1])
+        found += [value for key, value in parse_qsl(parts.query, keep_blank_values=True) if key == "password"]
+    except ValueError:
+        pass
+    match = re.search(r"://[^:/@]*:([^@]*)@", url)  # also when urlsplit fails (a malformed port)
+    if match:
+        found.append(match.group(1))
+    found += re.findall(r"[?&]password=([^&]*)", url)
+    found += [unquote(s) for s in found]
+    return sorted({s for s in found if s}, key=len, reverse=True)
+
+
+def redact(url: str, text: str | None = None) -> str:
+    """``text`` (default: ``url`` itself) with the password of ``url`` replaced by ``***``.
+
+    >>> redact("postgresql://geo:s3cr%40t@db.example:5432/news")
+    'postgresql://geo:***@db.example:5432/news'
+    >>> redact("postgresql://geo:pw@h/db", 'invalid token "pw"')
+    'invalid token "***"'
+    """
+    out = url if text is None else text
+    for secret in _secrets(url):
+        out = out.replace(secret, "***")
+    return out
+
+
+# -- the store -----------------------------------------------------------------------------------------------------
+
+class PgStore:
+    """Event records in a PostgreSQL database with PostGIS.
+
+    Parameters
+    ----------
+    url
+        ``postgresql://user:password@host:port/database`` (libpq URL; ``?sslmode=…`` and other parameters
+        allowed). Nothing connects until the first call; :meth:`write_events` creates or upgrades the tables,
+        reading a database without them raises :class:`~geo.store.StoreError`, and one with a newer
+        schema version is refused.
+    """
+
+    def __init__(self, url: str) -> None:
+        if not is_postgres_url(url):
+            raise StoreError(f"{redact(url)} is not a PostgreSQL URL; use postgresql://user:password@host/db")
+        self.url = url
+        self.label = redact(url)
+        self._ready = False
+        self._conn: psycopg.Connection[Any] | None = None
+        self._pid = 0
+
+    def __repr__(self) -> str:
+        return f"PgStore({self.label!r})"
+
+    # -- connections -------------------------------------------------------------------------------------------
+
+    def _error(self, exc: BaseException, doing: str) -> StoreError:
+        """A :class:`StoreError` for a database error, the password scrubbed from every part of the message."""
+        return StoreError(redact(self.url, f"cannot {doing} the event store {self.label} "
+                                           f"({type(exc).__name__}: {str(exc).strip()})"))
+
+    @contextmanager
+    def connect(self, *, write: bool = False, doing: str = "read") -> Iterator[psycopg.Connection[Any]]:
+        """The store's connection, committed after the block (rolled back on an error; group statements with
+        ``conn.transaction()``). With ``write`` the schema is created or upgraded first, else it must exist.
+        Database errors, including those raised inside the block, become :class:`StoreError` without the
+        password.
+
+        One connection is kept open per store and process, so a store is not shared between threads."""
+        import psycopg
+
+        conn = self._connection()
+        try:
+            if not self._ready:
+                self._migrate(conn) if write else self._check(conn)
+            yield conn
+            conn.commit()
+        except psycopg.Error as exc:
+            self.close()
+            raise self._error(exc, doing) from None
+        except BaseException:
+            if not conn.closed:
+                conn.rollback()
+            raise
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        import psycopg
+
+        conn = self._conn
+        if conn is not None and not conn.closed and self._pid == os.getpid():
+            return conn
+        if conn is not None and self._pid != os.getpid():
+            _INHERITED.append(conn)  # a forked child must not close its parent's connection
+        try:
+            conn = psycopg.connect(self.url, connect_timeout=15, application_name="geo-events")
+        except (psycopg.Error, ValueError) as exc:
+            raise StoreError(redact(self.url, f"cannot connect to the event store {self.label} "
+                                              f"({type(exc).__name__}: {str(exc).strip()}); check the URL, that "
+                                              "the server runs and accepts this user")) from None
+        self._conn, self._pid = conn, os.getpid()
+        return conn
+
+    def close(self) -> None:
+        """Close the store's connection (a later call opens a new one)."""
+        if self._conn is not None and self._pid == os.getpid():
+            self._conn.close()
+        self._conn = None
+
+    def __enter__(self) -> PgStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _version(self, conn: psycopg.Connection[Any]) -> int | None:
+        """The stored schema version; None without a ``geo_meta`` table."""
+        if conn.execute("SELECT to_regclass('geo_meta')").fetchone() == (None,):
+            return None
+        row = conn.execute("SELECT value FROM geo_meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _refuse_newer(self, version: int | None) -> None:
+        if version is not None and version > SCHEMA_VERSION:
+            raise StoreError(f"{self.label} has event-store schema version {version}, newer than this version of "
+                             f"geo-events reads ({SCHEMA_VERSION}); upgrade geo-events to open it")
+
+    def _check(self, conn: psycopg.Connection[Any]) -> None:
+        version = self._version(conn)
+        conn.rollback()
+        if version is None:
+            raise StoreError(f"no event store at {self.label} (no geo_meta table); write events to it first")
+        self._refuse_newer(version)
+        self._ready = version == SCHEMA_VERSION
+
+    def _migrate(self, conn: psycopg.Connection[Any]) -> None:
+        """Apply the missing :data:`MIGRATIONS` steps in one transaction, under an advisory lock so that two
+        processes never migrate at once (the second finds the work done).
+
+        The lock is taken before the migrating transaction starts: a transaction reads the catalog as of its
+        start, so one begun before the other process committed would not see the tables it created."""
+        with conn.transaction():
+            version = self._version(conn)
+        self._refuse_newer(version)
+        if version == SCHEMA_VERSION:
+            self._ready = True
+            return
+        conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        conn.commit()
+        try:
+            with conn.transaction():
+                if conn.execute("SELECT to_regclass('geo_meta')").fetchone() == (None,):
+                    conn.execute("CREATE TABLE geo_meta (key text PRIMARY KEY, value text)")
+                version = self._version(conn) or 0
+                self._refuse_newer(version)
+                for number, steps in enumerate(MIGRATIONS[version:], start=version + 1):
+                    log.info("migrating the event store %s to schema version %d", self.label, number)
+                    for step in steps:
+                        conn.execute(step)  # type: ignore[arg-type]  # fixed SQL, no user values
+                conn.execute("INSERT INTO geo_meta VALUES ('schema_version', %s) ON CONFLICT (key) DO UPDATE SET "
+                             "value = EXCLUDED.value", (str(SCHEMA_VERSION),))
+        finally:
+            if not conn.closed and not conn.broken:
+                conn.rollback()
+                conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+                conn.commit()
+        self._ready = True
+
+    def migrate(self) -> int:
+        """Create or upgrade the tables now; the schema version afterwards."""
+        with self.connect(write=True, doing="migrate"):
+            pass
+        return SCHEMA_VERSION
+
+    # -- writing -------------------------------------------------------------------------------------------------
+
+    def write_events(self, records: Iterable[Mapping[str, Any]], *, replace: bool = False) -> WriteResult:
+        """Add event records, deduplicated by ``id``, in one transaction (as :meth:`GpkgStore.write_events`).
+
+        ``replace``: a record whose ``id`` is stored replaces it (the last one wins within the call); otherwise
+        the stored one is kept (the first one wins within the call).
+        """
+        with _gc_paused():
+            columns, geometries = _columns(records)
+        total = len(geometries)
+        if (keep := _unique(columns["id"], last=replace)) is not None:
+            columns, geometries = _take(columns, geometries, keep)
+        table = _arrow_rows(columns, geometries)
+        with self.connect(write=True, doing="write to") as conn, conn.transaction():
+            inserted, replaced = _copy_insert(conn, table, replace=replace)
+        log.debug("wrote %d of %d records to %s", inserted + replaced, total, self.label)
+        skipped = 0 if replace else total - inserted
+        return WriteResult(inserted=inserted, replaced=replaced, skipped=skipped)
+
+    # -- reading -------------------------------------------------------------------------------------------------
+
+    def read_events(self, *, bbox: tuple[float, float, float, float] | None = None,
+                    columns: list[str] | None = None) -> geopandas.GeoDataFrame:
+        """The stored events as a GeoDataFrame (EPSG:4326, nested fields as JSON text, in insertion order), as
+        :meth:`GpkgStore.read_events` returns them. ``bbox`` ``(W, S, E, N)``: features whose envelope meets it;
+        ``columns``: attribute columns to keep (default: all)."""
+        where, params = "", []
+        if bbox is not None:
+            where = "WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"
+            params = [float(v) for v in bbox]
+        with self.connect() as conn:
+            frame = read_frame(conn, where, params, order="fid")
+        if columns is not None:
+            frame = frame[[*columns, "geometry"]]
+        return frame
+
+    def query(self, **filters: Any) -> geopandas.GeoDataFrame:
+        """Events matching the filters of :func:`geo.store.query` (same arguments, same frame)."""
+        from geo.store.postgis_query import query
+
+        return query(self, **filters)
+
+    def count(self) -> int:
+        """The number of stored events."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT count(*) FROM events").fetchone()
+        return int(row[0]) if row else 0
+
+    def ingest_backend(self) -> PgIngestBackend:
+        """The ingest storage of this database (:class:`geo.store.ingest.Ingester` uses it)."""
+        from geo.store.postgis_ingest import PgIngestBackend
+
+        return PgIngestBackend(self)
+
+
+def open_store(db: str | os.PathLike[str]) -> GpkgStore | PgStore:
+    """The event store ``db`` names: a ``postgresql://`` (or ``postgres://``) URL, else a GeoPackage path.
+
+    >>> type(open_store("news/events.gpkg")).__name__
+    'GpkgStore'
+    >>> open_store("postgresql://geo:pw@localhost/news")
+    PgStore('postgresql://geo:***@localhost/news')
+    """
+    if is_postgres_url(db):
+        return PgStore(str(db))
+    return GpkgStore(Path(db))
+
+
+# -- COPY in and out -----------------------------------------------------------------------------------------------
+
+_GEOM = "geom"
+_COLUMN_LIST = ", ".join(f'"{name}"' for name in _NAMES)
+_MOVE = (f"INSERT INTO events ({_COLUMN_LIST}, geom) SELECT {_COLUMN_LIST}, CASE WHEN ST_NDims(geom) > 2 THEN "
+         "ST_Force2D(ST_SetSRID(geom, 4326)) ELSE ST_SetSRID(geom, 4326) END FROM geo_new")
+_UPDATE = ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in (*_NAMES[1:], _GEOM))
+_BATCH = 50_000
+#: Rows from which a write into a smaller table drops the secondary indexes and builds them again after.
+_BULK = 20_000
+
+
+def _arrow_rows(columns: dict[str, list[Any]], geometries: list[Any]) -> pyarrow.Table:
+    """The rows as an Arrow table for COPY: the columns with their SQL types, ``geom`` as hex WKB."""
+    import binascii
+
+    import numpy as np
+    import pyarrow
+    import shapely
+
+    arrays = {}
+    for name in _NAMES:
+        values = columns[name]
+        kind = pyarrow.int64() if name in _INTS else pyarrow.float64() if name in _REALS else pyarrow.string()
+        try:
+            array = pyarrow.array(values, type=kind, from_pandas=name in _REALS)  # NaN -> NULL, as in the GPKG
+        except (pyarrow.ArrowException, TypeError, ValueError, OverflowError) as exc:
+            if kind != pyarrow.string():
+                raise StoreError(f"column {name!r} holds a value PostgreSQL cannot store as {kind} ({exc})") from exc
+            array = pyarrow.array([_text(v) for v in values], type=kind)  # as SQLite's TEXT affinity
+        data = array.buffers()[-1] if kind == pyarrow.string() else None
+        if data is not None and not np.frombuffer(data, dtype=np.uint8).all():
+            bad = next(columns["id"][i] for i, v in enumerate(array.to_pylist()) if v and "\x00" in v)
+            raise StoreError(f"event {bad!r}: column {name!r} holds a NUL character, which PostgreSQL text cannot "
+                             "store; remove it from the record")
+        arrays[name] = array
+    points, xy, others, shapes = _shapes(geometries)
+    hexes: list[str | None] = [None] * len(geometries)
+    if len(points):
+        from geo.store.gpkg_rows import _point_wkb
+
+        data = binascii.hexlify(_point_wkb(xy)).decode()
+        for k, i in enumerate(points):
+            hexes[i] = data[k * 42:(k + 1) * 42]
+    for i, wkb in zip(others, shapely.to_wkb(shapes, hex=True, flavor="iso"), strict=True):
+        hexes[i] = wkb
+    arrays[_GEOM] = pyarrow.array(hexes, type=pyarrow.string())
+    return pyarrow.table(arrays)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(int(value))
+    return str(value)
+
+
+def _copy_insert(conn: psycopg.Connection[Any], table: pyarrow.Table, *, replace: bool) -> tuple[int, int]:
+    """COPY the rows into a temporary table, then into ``events``; (rows inserted, rows replaced)."""
+    import pyarrow.csv
+
+    conn.execute(f"CREATE TEMP TABLE geo_new ({_EVENT_COLUMNS.replace(' NOT NULL', '')}, geom geometry) "
+                 "ON COMMIT DROP")
+    options = pyarrow.csv.WriteOptions(include_header=False, quoting_style="needed")
+    with conn.cursor().copy(f"COPY geo_new ({_COLUMN_LIST}, geom) FROM STDIN (FORMAT csv)") as copy:
+        for batch in table.to_batches(max_chunksize=_BATCH):
+            buffer = io.BytesIO()
+            pyarrow.csv.write_csv(batch, buffer, options)
+            copy.write(buffer.getbuffer())
+    rebuild = _drop_indexes(conn) if table.num_rows >= _BULK and _fewer_rows(conn, table.num_rows) else []
+    try:
+        return _move(conn, replace=replace)
+    finally:
+        for definition in rebuild:
+            conn.execute(definition)  # type: ignore[arg-type]  # from pg_get_indexdef
+
+
+def _fewer_rows(conn: psycopg.Connection[Any], n: int) -> bool:
+    """Whether ``events`` holds fewer than ``n`` rows (counting at most ``n``)."""
+    row = conn.execute("SELECT count(*) FROM (SELECT 1 FROM events LIMIT %s) AS head", (n,)).fetchone()
+    return row is not None and row[0] < n
+
+
+def _drop_indexes(conn: psycopg.Connection[Any]) -> list[str]:
+    """Drop the secondary (non-unique) indexes of ``events`` for a bulk load; their definitions, to rebuild them
+    after it in the same transaction (a sorted build is several times faster than row-by-row upkeep)."""
+    rows = conn.execute("SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = "
+                        "x.indexrelid WHERE x.indrelid = 'events'::regclass AND NOT x.indisunique").fetchall()
+    conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    for name, _ in rows:
+        conn.execute(f'DROP INDEX "{name}"')  # type: ignore[arg-type]  # a name from the catalogue
+    return [definition for _, definition in rows]
+
+
+def _move(conn: psycopg.Connection[Any], *, replace: bool) -> tuple[int, int]:
+    if replace:
+        row = conn.execute(f"WITH moved AS ({_MOVE} ON CONFLICT (id) DO UPDATE SET {_UPDATE} "  # type: ignore[arg-type]
+                           "RETURNING xmax = 0 AS fresh) SELECT count(*) FILTER (WHERE fresh), count(*) FROM moved"
+                           ).fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1]) - int(row[0])
+    cursor = conn.execute(f"{_MOVE} ON CONFLICT (id) DO NOTHING")  # type: ignore[arg-type]
+    return cursor.rowcount, 0
+
+
+def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, order: str,
+               limit: int | None = None) -> geopandas.GeoDataFrame:
+    """Rows of ``events`` (``where``: a condition with psycopg placeholders for ``params``) as the GeoDataFrame
+    the GeoPackage store returns: same columns, same dtypes (read through Arrow's CSV parser).
+
+    A text column without any value is an object column of None, as GDAL reads it; with ``limit``, that is
+    decided on every row matching ``where``, as when the GeoPackage frame is cut after reading."""
+    import geopandas
+    import numpy as np
+    import pandas
+    import pyarrow
+    import pyarrow.csv
+    import shapely
+
+    sql = (f"COPY (SELECT {_COLUMN_LIST}, encode(ST_AsBinary(geom), 'hex') FROM events {where} ORDER BY {order}"
+           f"{' LIMIT %s' if limit is not None else ''}) TO STDOUT (FORMAT csv)")
+    chunks = []
+    with conn.cursor().copy(sql, [*params, *([limit] if limit is not None else [])]) as copy:  # type: ignore[arg-type]
+        for data in copy:
+            chunks.append(bytes(data))
+    types = {name: pyarrow.int64() if name in _INTS else pyarrow.float64() if name in _REALS else pyarrow.string()
+             for name in _NAMES}
+    types[_GEOM] = pyarrow.string()
+    if chunks:
+        table = pyarrow.csv.read_csv(
+            io.BytesIO(b"".join(chunks)),
+            read_options=pyarrow.csv.ReadOptions(column_names=list(types), block_size=1 << 24),
+            parse_options=pyarrow.csv.ParseOptions(newlines_in_values=True),
+            convert_options=pyarrow.csv.ConvertOptions(column_types=types, null_values=[""],
+                                                       strings_can_be_null=True, quoted_strings_can_be_null=False))
+    else:
+        table = pyarrow.schema(list(types.items())).empty_table()
+    text = pandas.StringDtype(na_value=np.nan)
+    frame = table.drop_columns([_GEOM]).to_pandas(
+        types_mapper={pyarrow.string(): text, pyarrow.large_string(): text}.get)
+    empty = [name for name, column in zip(table.column_names, table.columns, strict=True)
+             if name != _GEOM and pyarrow.types.is_string(column.type) and column.null_count == len(column)]
+    if limit is not None:  # the dtypes of all the matching rows, as when the GeoPackage frame is cut after reading
+        ints = sorted(_INTS & set(_NAMES))
+        counts = ", ".join(f'count("{name}")' for name in (*empty, *ints))
+        row = conn.execute(f"SELECT count(*), {counts} FROM events {where}", params).fetchone()  # type: ignore[arg-type]
+        assert row is not None
+        for name, count in zip(ints, row[1 + len(empty):], strict=True):
+            if count < row[0]:
+                frame[name] = frame[name].astype("float64")
+        empty = [name for name, count in zip(empty, row[1:], strict=False) if not count]
+    for name in empty:
+        frame[name] = np.full(len(frame), None, dtype=object)  # as the GeoPackage reader
+    shapes = shapely.from_wkb(table.column(_GEOM).to_numpy(zero_copy_only=False))
+    return geopandas.GeoDataFrame(frame, geometry=shapes, crs="EPSG:4326")
+
+
+def region_wkb(geometry: BaseGeometry) -> bytes:
+    """ISO WKB of a shapely geometry, for ``ST_GeomFromWKB(%s, 4326)``."""
+    import shapely
+
+    return bytes(shapely.to_wkb(geometry, flavor="iso"))

@@ -1,0 +1,143 @@
+"""Queries over a :class:`~geo.store.postgis.PgStore`, with the filters and results of :func:`geo.store.query`.
+
+Place and date filters run in PostGIS: a bbox or polygon through the GiST index on ``geom`` (lines and areas match
+when they intersect the region; areas only when they share at least :data:`~geo.store.query.SLIVER` of the
+smaller area), a radius through ``ST_DWithin`` on ``geography(geom)`` (the geodesic distance on the WGS84
+spheroid from the nearest point of the geometry, index-assisted). Attribute filters are parameterised SQL; list
+filters (outlet, article, claimed_by) and text are prefiltered with ``ILIKE`` and then checked exactly in Python,
+as for the GeoPackage, so both back ends return the same rows. Geography edges are great-circle arcs: a line or
+area that crosses the antimeridian must be split there (RFC 7946), as the GeoPackage store reads it planar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from geo.errors import UsageError
+from geo.store.postgis import read_frame, region_wkb
+from geo.store.query import GEO_PRECISION_ORDER, SLIVER, _day, _values, refine
+
+if TYPE_CHECKING:
+    import geopandas
+    from shapely.geometry.base import BaseGeometry
+
+    from geo.store.postgis import PgStore
+
+__all__ = ["query", "where_clause"]
+
+log = logging.getLogger(__name__)
+
+BBox = tuple[float, float, float, float]
+_LISTS = {"outlet": ("outlets", "outlets_joined"), "claimed_by": ("claimed_by", "claimed_by_joined"),
+          "article": ("sources", "articles_joined")}
+_REGION = "ST_GeomFromWKB(%s, 4326)"
+_AREAL = "GeometryType(geom) NOT IN ('POLYGON', 'MULTIPOLYGON')"
+
+
+def _like(value: str) -> str:
+    """An ``ILIKE`` pattern matching ``value`` as a substring (``%``, ``_`` and ``\\`` escaped)."""
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _check_text(value: str, name: str) -> str:
+    if "\x00" in value:
+        raise UsageError(f"a NUL character cannot be used in a query value: {name}={value!r}")
+    return value
+
+
+def _region(geometry: BaseGeometry, boxes: list[BBox]) -> tuple[list[str], list[Any]]:
+    """Conditions (and their parameters) for events meeting ``geometry`` (whose envelope lies in ``boxes``)."""
+    clauses = ["(" + " OR ".join("geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)" for _ in boxes) + ")",
+               f"ST_Intersects(geom, {_REGION})"]
+    params: list[Any] = [float(v) for b in boxes for v in b]
+    wkb = region_wkb(geometry)
+    params.append(wkb)
+    if geometry.area > 0:  # areas sharing only a sliver do not match (see geo.store.query._drop_slivers)
+        clauses.append(f"({_AREAL} OR ST_Area(ST_Intersection(geom, {_REGION})) >= %s * LEAST(ST_Area(geom), %s))")
+        params += [wkb, SLIVER, geometry.area]
+    return clauses, params
+
+
+def where_clause(*, bbox: BBox | None = None, polygon: BaseGeometry | None = None,
+                 near: tuple[float, float] | None = None, radius_km: float | None = None,
+                 since: str | dt.date | None = None, until: str | dt.date | None = None,
+                 include_undated: bool = False, outlet: str | Sequence[str] | None = None,
+                 article: str | Sequence[str] | None = None, claimed_by: str | Sequence[str] | None = None,
+                 type: str | None = None, max_geo_precision: str | None = None,
+                 text: str | None = None) -> tuple[str, list[Any]]:
+    """``WHERE …`` (or "") and its parameters for the filters of :func:`query` (list and text filters only as
+    the ``ILIKE`` prefilter)."""
+    import shapely
+    from shapely.geometry import box
+
+    if (near is None) != (radius_km is None):
+        raise UsageError("near and radius_km go together: pass both, e.g. near=(35.83, 36.8), radius_km=25")
+    lists = {"outlet": _values(outlet), "article": _values(article), "claimed_by": _values(claimed_by)}
+    clauses: list[str] = []
+    params: list[Any] = []
+    since, until = _day(since, "since"), _day(until, "until")
+    if since or until:
+        dated = ["date IS NOT NULL"]
+        if until:
+            dated.append("date <= %s")
+            params.append(until)
+        if since:
+            dated.append("coalesce(date_end, date) >= %s")
+            params.append(since)
+        condition = " AND ".join(dated)
+        clauses.append(f"(({condition}) OR date IS NULL)" if include_undated else f"({condition})")
+    if type:
+        clauses.append("(lower(type) = %s OR lower(subtype) = %s)")
+        params += [_check_text(type, "type").lower()] * 2
+    if max_geo_precision:
+        if max_geo_precision not in GEO_PRECISION_ORDER:
+            raise UsageError(f"max_geo_precision={max_geo_precision!r} is not one of {', '.join(GEO_PRECISION_ORDER)}")
+        clauses.append("geo_precision = ANY(%s)")
+        params.append(list(GEO_PRECISION_ORDER[:GEO_PRECISION_ORDER.index(max_geo_precision) + 1]))
+    for name, values in lists.items():
+        for value in values:
+            _check_text(value, name)
+        if values and all(v.isascii() for v in values):  # a prefilter: the exact test follows in Python
+            clauses.append("(" + " OR ".join(f"{_LISTS[name][1]} ILIKE %s" for _ in values) + ")")
+            params += [_like(v) for v in values]
+    if text:
+        _check_text(text, "text")
+        if text.isascii():
+            clauses.append("summary ILIKE %s")
+            params.append(_like(text))
+    if bbox is not None:
+        west, south, east, north = (float(v) for v in bbox)
+        boxes = [(west, south, 180.0, north), (-180.0, south, east, north)] if west > east else [(west, south, east,
+                                                                                                    north)]
+        more, values = _region(shapely.union_all([box(*b) for b in boxes]), boxes)
+        clauses += more
+        params += values
+    if polygon is not None:
+        if not polygon.is_valid:
+            log.warning("the query polygon is invalid (%s); repaired with make_valid",
+                        shapely.is_valid_reason(polygon))
+            polygon = shapely.make_valid(polygon)
+        more, values = _region(polygon, [polygon.bounds])
+        clauses += more
+        params += values
+    if near is not None and radius_km is not None:
+        clauses.append("ST_DWithin(geography(geom), geography(ST_SetSRID(ST_MakePoint(%s, %s), 4326)), %s)")
+        params += [float(near[1]), float(near[0]), float(radius_km) * 1000]
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def query(store: PgStore, *, limit: int | None = None, **filters: Any) -> geopandas.GeoDataFrame:
+    """Events matching every given filter, sorted by date (undated last, then by id); the arguments and the
+    frame are those of :func:`geo.store.query.query`."""
+
+    where, params = where_clause(**filters)
+    lists = {"outlet": _values(filters.get("outlet")), "article": _values(filters.get("article")),
+             "claimed_by": _values(filters.get("claimed_by"))}
+    text = filters.get("text")
+    exact = any(lists.values()) or bool(text)
+    with store.connect() as conn:
+        frame = read_frame(conn, where, params, order="date NULLS LAST, id", limit=None if exact else limit)
+    return refine(frame, lists=lists, text=text, limit=limit)
