@@ -4,9 +4,14 @@
     python bench/bench_map.py --sizes 100000 --render cluster canvas
 
 Events are synthetic but shaped like real ones (CONTRACTS.md records: 90% points, 5% "near" circles, 3% roads,
-2% areas; 1–3 sources from 30 outlets; 5% undated; a one-sentence summary). "load" is navigation start to the
-page script's ready flag (all events added to their layers); "idle" adds two animation frames after it (the
-first paint); "filter" is one untick of the largest outlet layer (hide and redraw).
+2% areas; 1-3 sources from 30 outlets; 5% undated; a one-sentence summary). "load" is navigation start to the
+page script's ready flag (all events added to their layers, or drawn on the canvas); "idle" adds two animation
+frames after it (the first paint); "filter" is one untick of the largest outlet layer (hide and redraw); "zoom"
+and "pan" are one zoom-in and one 300 px pan without animation, each until two frames later; "drag" is a
+20-step mouse drag, "worst_frame_ms" the longest gap between frames during it, "release_s" the redraw after it.
+"steps_ms" are the page's own marks (ms since navigation start: data unpacked, script start, layers built,
+first draw). "loadavg" is the machine's 1-minute load average at the time (the machine is shared: wall times
+scale with it; "*_cpu_s" less so).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import sys
 import tempfile
@@ -42,6 +48,7 @@ def synthetic(n: int, seed: int = 8) -> list[dict[str, Any]]:
     for i in range(n):
         lat, lon = rnd.uniform(32.5, 41.5), rnd.uniform(26.0, 44.0)
         shape = rnd.random()
+        geometry: dict[str, Any]
         if shape < 0.03:
             coords = [[round(lon + k * 0.05, 5), round(lat + rnd.uniform(-0.03, 0.03), 5)] for k in range(6)]
             geometry, precision = {"type": "LineString", "coordinates": coords}, "line"
@@ -53,7 +60,7 @@ def synthetic(n: int, seed: int = 8) -> list[dict[str, Any]]:
             precision = "near_settlement" if shape < 0.10 else "settlement"
         day = None if rnd.random() < 0.05 else start + dt.timedelta(days=rnd.randrange(365))
         summary = " ".join(rnd.choice(WORDS) for _ in range(18)).capitalize() + "."
-        sources = [{"article": f"art-{rnd.randrange(n)}", "outlet": rnd.choice(outlets),
+        sources: list[dict[str, Any]] = [{"article": f"art-{rnd.randrange(n)}", "outlet": rnd.choice(outlets),
                     "url": f"https://news.example/{i}/{k}", "published": day.isoformat() if day else None,
                     "sentence": summary if k == 0 else " ".join(rnd.choice(WORDS) for _ in range(15)) + ".",
                     "start": 0, "end": 100} for k in range(rnd.choice((1, 1, 1, 2, 3)))]
@@ -73,6 +80,9 @@ def synthetic(n: int, seed: int = 8) -> list[dict[str, Any]]:
     return records
 
 
+FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
 def load_in_chromium(path: Path, timeout_s: float) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
@@ -86,21 +96,41 @@ def load_in_chromium(path: Path, timeout_s: float) -> dict[str, Any]:
         page.goto(path.as_uri(), timeout=timeout_s * 1000)
         page.wait_for_function("window.geoMap && window.geoMap.ready", timeout=timeout_s * 1000, polling=50)
         load = time.perf_counter() - t0
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.evaluate(FRAMES)
         idle = time.perf_counter() - t0
+        steps = page.evaluate("window.geoTimings")
         drawn = page.evaluate("geoMap.count()")
-        t1 = time.perf_counter()
-        page.locator(".leaflet-control-layers-overlays input").first.uncheck()
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        filtered = time.perf_counter() - t1
-        t2 = time.perf_counter()
-        page.evaluate("() => { geoMap.map.setZoom(geoMap.map.getZoom() + 1, {animate: false}); "
-                      "geoMap.map.panBy([200, 100], {animate: false}); }")
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        pan = time.perf_counter() - t2
+
+        def timed(action: Any) -> float:
+            t = time.perf_counter()
+            action()
+            page.evaluate(FRAMES)
+            return round(time.perf_counter() - t, 2)
+
+        box = page.locator(".leaflet-control-layers-overlays input").first
+        filtered = timed(box.uncheck)
+        after_filter = page.evaluate("geoMap.count()")
+        box.check()
+        page.evaluate(FRAMES)
+        zoom = timed(lambda: page.evaluate("() => { geoMap.map.setZoom(geoMap.map.getZoom() + 1, {animate: false}); }"))
+        pan = timed(lambda: page.evaluate("() => { geoMap.map.panBy([300, 200], {animate: false}); }"))
+        # a mouse drag across the map: the longest gap between frames while dragging, and the redraw after it
+        page.evaluate("() => { window.gaps = []; let last = performance.now(); const tick = now => { "
+                      "window.gaps.push(now - last); last = now; "
+                      "if (!window.stopFrames) requestAnimationFrame(tick); }; requestAnimationFrame(tick); }")
+        page.mouse.move(640, 450)
+        page.mouse.down()
+        t = time.perf_counter()
+        page.mouse.move(340, 250, steps=20)
+        page.evaluate(FRAMES)
+        drag = round(time.perf_counter() - t, 2)
+        worst_frame = page.evaluate("() => { window.stopFrames = true; return Math.round(Math.max(...window.gaps)); }")
+        release = timed(page.mouse.up)  # the drag's end: redraw at the new position
+        redraw = page.evaluate("geoMap.dots ? geoMap.dots.ms : null")
         browser.close()
-    return {"load_s": round(load, 2), "idle_s": round(idle, 2), "filter_s": round(filtered, 2),
-            "zoom_pan_s": round(pan, 2), "drawn": drawn, "page_errors": errors}
+    return {"load_s": round(load, 2), "idle_s": round(idle, 2), "filter_s": filtered, "zoom_s": zoom, "pan_s": pan,
+            "drag_s": drag, "worst_frame_ms": worst_frame, "release_s": release, "canvas_redraw_ms": redraw,
+            "drawn": drawn, "drawn_after_filter": after_filter, "steps_ms": steps, "page_errors": errors}
 
 
 def main() -> None:
@@ -109,6 +139,7 @@ def main() -> None:
     parser.add_argument("--render", nargs="+", default=["auto"], choices=("auto", "cluster", "canvas"))
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds allowed for one page load")
     parser.add_argument("--out", type=Path, help="keep the maps in this directory")
+    parser.add_argument("--repeat", type=int, default=1, help="load each map this many times; report the median")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-map-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -116,16 +147,20 @@ def main() -> None:
     for n in args.sizes:
         records = synthetic(n)
         for render in args.render:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             data = build_map_data(records)
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             page = map_html(data, title=f"{n} events", offline=True, mode=None if render == "auto" else render)
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             path = out / f"map-{n}-{render}.html"
             path.write_text(page, encoding="utf-8")
             row = {"events": n, "render": render, "mb": round(path.stat().st_size / 1e6, 1),
-                   "data_s": round(t1 - t0, 2), "page_s": round(t2 - t1, 2),
-                   **load_in_chromium(path, args.timeout)}
+                   "data_s": round(t1 - t0, 2), "page_s": round(t2 - t1, 2), "data_cpu_s": round(c1 - c0, 2),
+                   "page_cpu_s": round(c2 - c1, 2), "loadavg": round(os.getloadavg()[0], 1),
+                   "loads_s": []}
+            runs = [load_in_chromium(path, args.timeout) for _ in range(args.repeat)]
+            runs.sort(key=lambda r: r["load_s"])
+            row.update(runs[len(runs) // 2], loads_s=[r["load_s"] for r in runs])  # the median run
             results.append(row)
             print(json.dumps(row), flush=True)
     print(json.dumps(results, indent=1))

@@ -33,6 +33,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from geo.memory import gc_paused
+
 __all__ = ["BY_CHOICES", "DEFAULT_COLOUR", "TYPE_COLOURS", "MapData", "build_map_data", "esc", "event_layers",
            "latlon", "mention_points", "safe_url", "type_colour"]
 
@@ -154,7 +156,9 @@ def _shape(record: Mapping[str, Any]) -> tuple[str, Any, float | None]:
 
 @dataclass(slots=True)
 class MapData:
-    """What the page draws. Every string in it is HTML-escaped; ``to_json`` gives the page's data object.
+    """What the page draws, as columns (few, flat lists: cheap to build, to serialize and to parse in the page).
+
+    Every string in it is HTML-escaped; ``to_json`` gives the page's data object.
 
     Attributes
     ----------
@@ -164,11 +168,21 @@ class MapData:
     types
         Event types present: ``{"token", "label", "colour", "count"}``.
     columns
-        One list per field, one entry per drawn event: ``id``, ``g`` (shape kind), ``c`` (coordinates, [lat,
-        lon]), ``r`` (radius m or null), ``t`` (type index), ``d0``/``d1`` (first/last day, days since
-        1970-01-01, null when undated), ``L`` (layer indices), ``P`` (popup parts).
+        One list per field, one entry per drawn event: ``id``; ``g`` (shape kind: ``p`` point, ``c`` circle,
+        ``l`` line, ``a`` area); ``y``/``x`` (lat/lon of points and circles, else null); ``c`` (coordinates of
+        lines and areas, [lat, lon], else null); ``r`` (radius m or null); ``t`` (type index); ``d0``/``d1``
+        (first/last day, days since 1970-01-01, null when undated); ``L`` (layer indices; events with the same
+        layers share one list). Popup fields, as indices into ``strings`` (0: the empty string, an absent
+        value): ``s`` summary, ``u`` subtype, ``w`` date label, ``pl`` place, ``pp`` place precision, ``a``
+        actors, ``k`` claimants; ``f``/``i`` fatalities/injured (numbers or null);
+        ``sn``/``cn`` how many rows of ``sources``/``claims`` the event owns (in event order).
+    sources
+        One row per report, events in order: ``o`` outlet, ``p`` published, ``h`` http(s) link, ``q`` sentence,
+        ``a`` article, ``x`` any other URL (shown as text); indices into ``strings`` (0: absent).
+    claims
+        One row per claim, events in order: ``f`` field, ``v`` value, ``b`` claimant, ``a`` article.
     strings
-        Interned escaped strings the popup parts refer to by index.
+        Interned escaped strings the popup fields refer to by index.
     skipped
         Ids of events without coordinates (not drawn).
     """
@@ -176,6 +190,8 @@ class MapData:
     layers: list[dict[str, Any]] = field(default_factory=list)
     types: list[dict[str, Any]] = field(default_factory=list)
     columns: dict[str, list[Any]] = field(default_factory=dict)
+    sources: dict[str, list[Any]] = field(default_factory=dict)
+    claims: dict[str, list[Any]] = field(default_factory=dict)
     strings: list[str] = field(default_factory=list)
     mentions: list[list[Any]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -185,54 +201,54 @@ class MapData:
         return len(self.columns.get("id", []))
 
     def to_json(self) -> dict[str, Any]:
-        """The page's data object (plain JSON types)."""
-        return {"by": self.by, "layers": self.layers, "types": self.types, "E": self.columns, "S": self.strings,
-                "M": self.mentions}
+        """The page's data object (plain JSON types). Compact for the browser to parse: the shape kinds as one
+        string, and the strings as one, joined by ``>`` (which escaped text never contains)."""
+        return {"by": self.by, "layers": self.layers, "types": self.types,
+                "E": {**self.columns, "g": "".join(self.columns.get("g", []))}, "SRC": self.sources,
+                "CL": self.claims, "S": ">".join(self.strings), "M": self.mentions}
+
+
+def _esc_all(values: list[str]) -> list[str]:
+    """``[esc(v) for v in values]``, in one pass over one joined string (values without NUL)."""
+    if not values:
+        return []
+    joined = "\x00".join(values)
+    if joined.count("\x00") != len(values) - 1:
+        return [esc(v) for v in values]
+    return html.escape(joined, quote=True).split("\x00")
 
 
 class _Strings:
-    """Interning of escaped strings: the same text is stored once and referred to by index."""
+    """Interning of texts: the same text is stored once and referred to by its index; index 0 is the empty text
+    (an absent value). Escaped all at once at the end.
+
+    Hot loops call ``add(text, len(index))`` (the index's ``setdefault``) themselves: no Python call per text.
+    """
 
     def __init__(self) -> None:
-        self.values: list[str] = []
-        self._index: dict[str, int] = {}
+        self.index: dict[Any, int] = {"": 0}
+        self.add = self.index.setdefault
 
-    def __call__(self, value: Any) -> int | None:
-        if value is None or value == "":
-            return None
-        text = esc(value)
-        if text not in self._index:
-            self._index[text] = len(self.values)
-            self.values.append(text)
-        return self._index[text]
+    def __call__(self, value: Any) -> int:
+        return self.add("" if value is None else value if type(value) is str else str(value), len(self.index))
+
+    def escaped(self) -> list[str]:
+        # dicts keep insertion order: position == index
+        return _esc_all([text if type(text) is str else str(text) for text in self.index])
 
 
-def _popup(record: Mapping[str, Any], s: _Strings) -> list[Any]:
-    """Popup parts: [summary, subtype, date label, place, place precision, actors, fatalities, injured,
-    sources, claims, claimants]; each source is [outlet, published, http(s) link, sentence (0 = the summary),
-    article, any other URL as text]."""
-    summary = esc(record.get("summary"))
-    place = record.get("place") or {}
-    where = " ".join(str(x) for x in (record.get("where_relation"), place.get("name")) if x)
-    extra = ", ".join(str(x) for x in (place.get("admin1"), place.get("country")) if x)
-    date = record.get("date")
-    date_label = "undated" if not date else (
-        date if not record.get("date_end") or record.get("date_end") == date else f"{date} – {record['date_end']}")
-    date_label += f" ({record.get('date_precision') or 'unknown'})"
-    actors = " vs ".join(str(a) for a in (record.get("actor1"), record.get("actor2")) if a)
-    sources = []
-    for src in record.get("sources") or []:
-        sentence = esc(src.get("sentence"))
-        link = safe_url(src.get("url"))
-        sources.append([s(src.get("outlet")), s(src.get("published")), link,
-                        0 if sentence and sentence == summary else sentence, s(src.get("article")),
-                        None if link or not src.get("url") else esc(src.get("url"))])
-    claims = [[s(c.get("field")), s(c.get("value")), s(c.get("claimed_by")), s(c.get("article"))]
-              for c in record.get("claims") or []]
-    return [summary, s(_label(record.get("subtype"))), s(date_label),
-            s(f"{where}{f' ({extra})' if extra else ''}" if where else place.get("mention")),
-            s(record.get("geo_precision")), s(actors), record.get("fatalities"), record.get("injured"),
-            sources, claims, [s(c) for c in record.get("claimed_by") or []]]
+def _number(value: Any) -> float | int | None:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) and value == value else None
+
+
+_COLUMNS = ("id", "g", "y", "x", "c", "r", "t", "d0", "d1", "L", "s", "u", "w", "pl", "pp", "a", "k", "f", "i",
+            "sn", "cn")
+
+
+def _transpose(names: Sequence[str], rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
+    """Rows of tuples as one list per column."""
+    return {name: list(column) for name, column in zip(names, zip(*rows, strict=True) if rows else
+                                                       [() for _ in names], strict=True)}
 
 
 def build_map_data(records: Iterable[Mapping[str, Any]], *, by: str = "outlet",
@@ -250,47 +266,107 @@ def build_map_data(records: Iterable[Mapping[str, Any]], *, by: str = "outlet",
     """
     if by not in BY_CHOICES:
         raise ValueError(f"by must be one of {', '.join(BY_CHOICES)}, not {by!r}")
-    strings = _Strings()
+    with gc_paused():
+        return _build(records, by, mention_points(mentions))
+
+
+def _build(records: Iterable[Mapping[str, Any]], by: str, mentions: list[list[Any]]) -> MapData:
+    """:func:`build_map_data`: one pass over the records collecting row tuples, then columns by transposing."""
+    s = _Strings()
     layer_index: dict[str, int] = {}
     layer_labels: list[str] = []
     type_index: dict[str, int] = {}
-    columns: dict[str, list[Any]] = {k: [] for k in ("id", "g", "c", "r", "t", "d0", "d1", "L", "P")}
+    days: dict[Any, int | None] = {}
+    rows: list[tuple[Any, ...]] = []
+    sources: list[tuple[Any, ...]] = []
+    claims: list[tuple[Any, ...]] = []
     skipped: list[str] = []
-    layer_counts: Counter[int] = Counter()
+    combos: dict[tuple[tuple[str, str], ...], list[int]] = {}
+    combo_counts: Counter[tuple[tuple[str, str], ...]] = Counter()
     type_counts: Counter[int] = Counter()
     for record in records:
         kind, coords, radius = _shape(record)
         if not kind:
             skipped.append(str(record.get("id")))
             continue
-        indices = []
-        for key, label in event_layers(record, by):
-            if key not in layer_index:
-                layer_index[key] = len(layer_labels)
-                layer_labels.append(label)
-            indices.append(layer_index[key])
-        layer_counts.update(indices)
+        pairs = tuple(event_layers(record, by))
+        indices = combos.get(pairs)  # events with the same layers share one list
+        if indices is None:
+            for key, label in pairs:
+                if key not in layer_index:
+                    layer_index[key] = len(layer_labels)
+                    layer_labels.append(label)
+            indices = combos[pairs] = [layer_index[key] for key, _ in pairs]
+        combo_counts[pairs] += 1
         token = str(record.get("type") or "unknown")
         t = type_index.setdefault(token, len(type_index))
         type_counts[t] += 1
-        d0 = _day(record.get("date"))
-        d1 = _day(record.get("date_end")) if d0 is not None else None
-        for name, value in (("id", esc(record.get("id"))), ("g", kind), ("c", coords), ("r", radius), ("t", t),
-                            ("d0", d0), ("d1", d1 if d1 is not None and d0 is not None and d1 >= d0 else d0),
-                            ("L", indices), ("P", _popup(record, strings))):
-            columns[name].append(value)
+        date, date_end = record.get("date"), record.get("date_end")
+        d0 = days[date] if date in days else days.setdefault(date, _day(date))
+        d1 = days[date_end] if date_end in days else days.setdefault(date_end, _day(date_end))
+        point = kind in ("p", "c")
+        rid = record.get("id")
+        rows.append(("" if rid is None else str(rid), kind, coords[0] if point else None,
+                     coords[1] if point else None, None if point else coords, radius, t, d0,
+                     (d1 if d1 is not None and d1 >= d0 else d0) if d0 is not None else None, indices,
+                     *_popup(record, s, sources, claims)))
+    cols = _transpose(_COLUMNS, rows)
     if skipped:
         log.warning("%d event(s) without coordinates not drawn: %s", len(skipped), ", ".join(skipped[:5]))
+    cols["id"] = _esc_all(cols["id"])
+    layer_counts: Counter[int] = Counter()
+    for pairs, count in combo_counts.items():
+        for k in combos[pairs]:
+            layer_counts[k] += count
     # named outlets/claimants first, most events first; then layers named after articles, by name
     order = sorted(layer_index.items(), key=lambda item: (item[0].startswith(("article:", "none", "unclaimed")),
                                                           -layer_counts[item[1]], layer_labels[item[1]]))
     position = {old: new for new, (_, old) in enumerate(order)}
-    columns["L"] = [[position[k] for k in indices] for indices in columns["L"]]
+    for indices in combos.values():  # renumbered in place, once per distinct list
+        indices[:] = [position[k] for k in indices]
     layers = [{"key": esc(key), "label": esc(layer_labels[i]), "count": layer_counts[i]} for key, i in order]
     types = [{"token": esc(token), "label": esc(_label(token)), "colour": type_colour(token),
               "count": type_counts[i]} for token, i in type_index.items()]
-    return MapData(layers=layers, types=types, columns=columns, strings=strings.values,
-                   mentions=mention_points(mentions), skipped=skipped, by=by)
+    return MapData(layers=layers, types=types, columns=cols,
+                   sources=_transpose(("o", "p", "h", "q", "a", "x"), sources),
+                   claims=_transpose(("f", "v", "b", "a"), claims), strings=s.escaped(),
+                   mentions=mentions, skipped=skipped, by=by)
+
+
+def _popup(record: Mapping[str, Any], s: _Strings, sources: list[tuple[Any, ...]],
+           claims: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """The popup columns of ``record`` (``s`` … ``cn`` of :data:`_COLUMNS`); its reports and claims are appended to
+    their tables. Texts are interned (0: absent); this runs once per event, so it avoids Python-level calls."""
+    add, index = s.add, s.index
+    place = record.get("place") or {}
+    relation, name = record.get("where_relation"), place.get("name")
+    where = f"{relation} {name}" if relation and name else str(relation or name or "")
+    admin1, country = place.get("admin1"), place.get("country")
+    extra = f"{admin1}, {country}" if admin1 and country else str(admin1 or country or "")
+    date, date_end = record.get("date"), record.get("date_end")
+    date_label = "undated" if not date else (date if not date_end or date_end == date else f"{date} – {date_end}")
+    actor1, actor2 = record.get("actor1"), record.get("actor2")
+    reports = record.get("sources") or []
+    for source in reports:
+        url = source.get("url")
+        text = url.strip() if isinstance(url, str) else ""
+        link = text if text and _URL_OK.match(text) else ""
+        sources.append((add(source.get("outlet") or "", len(index)), add(source.get("published") or "", len(index)),
+                        add(link, len(index)), add(source.get("sentence") or "", len(index)),
+                        add(source.get("article") or "", len(index)), 0 if link else s(url)))
+    rows = record.get("claims") or []
+    for claim in rows:
+        value = claim.get("value")
+        claims.append((add(claim.get("field") or "", len(index)), add("" if value is None else str(value), len(index)),
+                       add(claim.get("claimed_by") or "", len(index)), add(claim.get("article") or "", len(index))))
+    return (add(record.get("summary") or "", len(index)),
+            add((record.get("subtype") or "unknown").replace("_", " "), len(index)),
+            add(f"{date_label} ({record.get('date_precision') or 'unknown'})", len(index)),
+            add(f"{where} ({extra})" if where and extra else where or place.get("mention") or "", len(index)),
+            add(record.get("geo_precision") or "", len(index)),
+            add(f"{actor1} vs {actor2}" if actor1 and actor2 else actor1 or actor2 or "", len(index)),
+            add(", ".join(map(str, filter(None, record.get("claimed_by") or []))), len(index)),
+            _number(record.get("fatalities")), _number(record.get("injured")), len(reports), len(rows))
 
 
 def mention_points(mentions: Iterable[Mapping[str, Any]]) -> list[list[Any]]:

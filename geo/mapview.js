@@ -1,137 +1,338 @@
 /* geo-events map page: draws the data of geo/mapdata.py (MapData.to_json) on a Leaflet map.
  *
- * One Leaflet layer per event (a circle marker, an uncertainty circle, a polyline or a polygon), kept in one
- * container per shape family; the source layers in the layer control are empty toggles, and an event is shown
- * while ANY of its source layers is ticked, its dates overlap the time filter (undated events: while the
- * "Undated events" toggle is ticked) — so unticking a layer hides exactly the events reported only there.
+ * The data is columnar (D.E: one array per field, one entry per event; D.SRC / D.CL: reports and claims, events
+ * in order, E.sn / E.cn rows each; texts are indices into D.S, joined by ">", 0 = absent). Two renderings (opts.mode):
+ *  - "cluster": one Leaflet layer per event (circle marker in Leaflet.markercluster, uncertainty circle,
+ *    polyline, polygon), SVG, with tooltips;
+ *  - "canvas" (large maps): points and uncertainty circles are drawn by ONE layer (GeoPoints, an L.Canvas
+ *    subclass) from typed arrays, redrawn on move/zoom end and on filter changes, hit-tested on click and hover
+ *    (a linear scan of the points drawn last time: well under a millisecond for 100k, no index to maintain);
+ *    lines, areas and mentions (few) stay Leaflet vectors, on one shared Leaflet canvas.
+ * The source layers in the layer control are empty toggles: an event is shown while ANY of its source layers is
+ * ticked and its dates overlap the time filter (undated events: while "Undated events" is ticked) — so
+ * unticking a layer hides exactly the events reported only there.
  * Every string in the data is HTML-escaped by Python; this script only concatenates them.
- * window.geoMap exposes the state for tests and benchmarks.
+ * window.geoMap exposes the state for tests and benchmarks (count, drawnIds, pointOf); window.geoTimings the
+ * page's own marks (ms since navigation start).
  */
 /* global L */
-function geoEventsMap(map, D, opts) {
+function geoEventsMap(map, D, opts, texts) {
   "use strict";
-  var E = D.E, S = D.S, n = E.id.length, DAY = 86400000;
+  var timings = window.geoTimings = window.geoTimings || {};  // ms since navigation start, by step
+  function mark(name) { timings[name] = Math.round(performance.now()); }
+  mark("script");
+  var E = D.E, SRC = D.SRC, CL = D.CL, n = E.id.length, DAY = 86400000, i, j;
+  // the texts (D.S) come with the data, or for large canvas maps later (texts: a function that unpacks them):
+  // popups and tooltips wait for them, drawing does not
+  var S = D.S !== null ? D.S.split(">") : null, waiting = [];
+  function withTexts(fn) { if (S !== null) { fn(); } else { waiting.push(fn); } }
   var canvas = opts.mode === "canvas";
   if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(18); }  // no tiles (offline): markercluster needs it
   var panes = [["geoBase", 250], ["geoAreas", 380], ["geoLines", 390], ["geoPoints", 620]];
   panes.forEach(function (p) { map.createPane(p[0]).style.zIndex = p[1]; });
   map.getPane("geoBase").style.pointerEvents = "none";
-  var rend = canvas ? L.canvas({ pane: "geoPoints", padding: 0.2 }) : L.svg({ pane: "geoPoints" });
+  var svg = L.svg({ pane: "geoPoints" });
+  // canvas mode: lines, areas and mentions share ONE Leaflet canvas (stacked canvases would hide each other's
+  // clicks); areas are added before lines, so lines are drawn and hit on top
+  var shapeCanvas = canvas ? L.canvas({ pane: "geoLines", padding: 0.2 }) : null;
   if (opts.basemap) {
-    L.geoJSON(opts.basemap, { pane: "geoBase", interactive: false,
+    L.geoJSON(opts.basemap, { pane: "geoBase", interactive: false, renderer: L.canvas({ pane: "geoBase" }),
       style: { color: "#8a8a8a", weight: 0.8, fillColor: "#f2efe6", fillOpacity: 1 } }).addTo(map);
     map.getContainer().style.background = "#cfe3f0";
   }
   if (opts.attribution) { map.attributionControl.addAttribution(opts.attribution); }
+  mark("basemap");
 
-  function s(k) { return k === null || k === undefined ? "" : S[k]; }
+  function s(k) { return k ? S[k] : ""; }  // 0: absent
   function iso(d) { return new Date(d * DAY).toISOString().slice(0, 10); }
 
+  // -- per-event arrays: row offsets of reports, claims and layers; dates ------------------------------------
+  var srcAt = new Int32Array(n + 1), clAt = new Int32Array(n + 1), layAt = new Int32Array(n + 1);
+  var d0 = new Int32Array(n), d1 = new Int32Array(n), dated = new Uint8Array(n), undatedCount = 0;
+  var minDay = null, maxDay = null;
+  for (i = 0; i < n; i++) {
+    srcAt[i + 1] = srcAt[i] + E.sn[i]; clAt[i + 1] = clAt[i] + E.cn[i]; layAt[i + 1] = layAt[i] + E.L[i].length;
+    if (E.d0[i] === null) { undatedCount++; continue; }
+    dated[i] = 1; d0[i] = E.d0[i]; d1[i] = E.d1[i];
+    if (minDay === null || d0[i] < minDay) { minDay = d0[i]; }
+    if (maxDay === null || d1[i] > maxDay) { maxDay = d1[i]; }
+  }
+  var layers = new Int32Array(layAt[n]);
+  for (i = 0; i < n; i++) { for (j = 0; j < E.L[i].length; j++) { layers[layAt[i] + j] = E.L[i][j]; } }
+  mark("arrays");
+
   function popup(i) {
-    var P = E.P[i], t = D.types[E.t[i]], h = [];
+    var t = D.types[E.t[i]], h = [], j;
     h.push('<div class="geo-pop"><div class="geo-head" style="border-left:6px solid ' + t.colour + '"><b>' +
-      t.label + "</b> · " + s(P[1]) + "</div>");
-    h.push("<div><b>When</b> " + s(P[2]) + "</div>");
-    h.push("<div><b>Where</b> " + s(P[3]) + (P[4] !== null ? " <i>(" + s(P[4]) + ")</i>" : "") + "</div>");
-    if (P[5] !== null) { h.push("<div><b>Actors</b> " + s(P[5]) + "</div>"); }
-    if (P[6] !== null) { h.push("<div><b>Fatalities</b> " + Number(P[6]) + " (lowest reported figure)</div>"); }
-    if (P[7] !== null) { h.push("<div><b>Injured</b> " + Number(P[7]) + "</div>"); }
-    if (P[10].length) { h.push("<div><b>Claimed by</b> " + P[10].map(s).join(", ") + "</div>"); }
-    h.push('<p class="geo-sum">' + P[0] + "</p>");
-    if (P[9].length) {
+      t.label + "</b> · " + s(E.u[i]) + "</div>");
+    h.push("<div><b>When</b> " + s(E.w[i]) + "</div>");
+    h.push("<div><b>Where</b> " + s(E.pl[i]) + (E.pp[i] ? " <i>(" + s(E.pp[i]) + ")</i>" : "") + "</div>");
+    if (E.a[i]) { h.push("<div><b>Actors</b> " + s(E.a[i]) + "</div>"); }
+    if (E.f[i] !== null) { h.push("<div><b>Fatalities</b> " + Number(E.f[i]) + " (lowest reported figure)</div>"); }
+    if (E.i[i] !== null) { h.push("<div><b>Injured</b> " + Number(E.i[i]) + "</div>"); }
+    if (E.k[i]) { h.push("<div><b>Claimed by</b> " + s(E.k[i]) + "</div>"); }
+    h.push('<p class="geo-sum">' + s(E.s[i]) + "</p>");
+    if (clAt[i + 1] > clAt[i]) {
       var fields = {}, order = [];
-      P[9].forEach(function (c) {
-        var f = s(c[0]);
+      for (j = clAt[i]; j < clAt[i + 1]; j++) {
+        var f = s(CL.f[j]);
         if (!(f in fields)) { fields[f] = []; order.push(f); }
-        fields[f].push("<td>" + s(c[1]) + "<br><small>" + (c[2] !== null ? s(c[2]) : "unattributed") +
-          (c[3] !== null ? " · " + s(c[3]) : "") + "</small></td>");
-      });
+        fields[f].push("<td>" + s(CL.v[j]) + "<br><small>" + (CL.b[j] ? s(CL.b[j]) : "unattributed") +
+          (CL.a[j] ? " · " + s(CL.a[j]) : "") + "</small></td>");
+      }
       h.push('<table class="geo-claims"><caption>Competing claims</caption>');
       order.forEach(function (f) { h.push("<tr><th>" + f + "</th>" + fields[f].join("") + "</tr>"); });
       h.push("</table>");
     }
     h.push('<ol class="geo-src">');
-    P[8].forEach(function (src) {
-      var link = src[2] !== null ? ' <a href="' + src[2] + '" target="_blank" rel="noopener noreferrer">link</a>' :
-        (src[5] !== null ? ' <span class="geo-url">' + src[5] + "</span>" : "");
-      h.push("<li><b>" + (src[0] !== null ? s(src[0]) : "outlet unknown") + "</b>" +
-        (src[1] !== null ? ", " + s(src[1]) : "") + (src[4] !== null ? " · " + s(src[4]) : "") + link +
-        "<br><q>" + (src[3] === 0 ? P[0] : src[3]) + "</q></li>");
-    });
+    for (j = srcAt[i]; j < srcAt[i + 1]; j++) {
+      var link = SRC.h[j] ? ' <a href="' + s(SRC.h[j]) + '" target="_blank" rel="noopener noreferrer">link</a>' :
+        (SRC.x[j] ? ' <span class="geo-url">' + s(SRC.x[j]) + "</span>" : "");
+      h.push("<li><b>" + (SRC.o[j] ? s(SRC.o[j]) : "outlet unknown") + "</b>" +
+        (SRC.p[j] ? ", " + s(SRC.p[j]) : "") + (SRC.a[j] ? " · " + s(SRC.a[j]) : "") + link +
+        "<br><q>" + s(SRC.q[j]) + "</q></li>");
+    }
     h.push("</ol></div>");
     return h.join("");
   }
+  function tip(i) { return S !== null ? D.types[E.t[i]].label + " · " + s(E.pl[i]) : D.types[E.t[i]].label; }
+  function tipOf(layer) { return tip(layer._gi); }  // built when shown
+
+  // -- the points canvas (canvas mode) -------------------------------------------------------------------------
+  // Projected at zoom 0 once (X0/Y0); at zoom z a layer point is X0 * 2^z - pixelOrigin. Each redraw keeps the
+  // events it drew inside the canvas (hit*), in draw order, for hit-testing clicks and hover.
+  var GeoPoints = L.Canvas.extend({
+    initialize: function (idx, options) {
+      L.Canvas.prototype.initialize.call(this, options);
+      var m = idx.length, k;
+      this._idx = idx; this._X0 = new Float64Array(m); this._Y0 = new Float64Array(m);
+      this._hitI = new Int32Array(m); this._hitX = new Float32Array(m); this._hitY = new Float32Array(m);
+      this._hitR = new Float32Array(m); this._hits = 0; this.drawn = 0; this._sprites = {};
+      var crs = map.options.crs, merc = crs === L.CRS.EPSG3857, lim = L.Projection.SphericalMercator.MAX_LATITUDE;
+      for (k = 0; k < m; k++) {  // Web Mercator inline (as Leaflet's), any other CRS through Leaflet
+        if (merc) {
+          var sin = Math.sin(Math.max(Math.min(E.y[idx[k]], lim), -lim) * Math.PI / 180);
+          this._X0[k] = 128 + E.x[idx[k]] * 256 / 360;
+          this._Y0[k] = 128 - 128 * Math.log((1 + sin) / (1 - sin)) / (2 * Math.PI);
+        } else {
+          var p = crs.latLngToPoint(L.latLng(E.y[idx[k]], E.x[idx[k]]), 0);
+          this._X0[k] = p.x; this._Y0[k] = p.y;
+        }
+      }
+    },
+    _initContainer: function () {  // a plain canvas: no mouse handlers (clicks go to the map, see hitTest)
+      var c = this._container = document.createElement("canvas");
+      c.style.pointerEvents = "none";
+      this._ctx = c.getContext("2d", { willReadFrequently: true });
+    },
+    onAdd: function () { L.Canvas.prototype.onAdd.call(this); this.redraw(); },
+    _draw: function () {},  // L.Canvas draws its own (no) paths here
+    _updatePaths: function () { if (!this._postponeUpdatePaths) { this.redraw(); } },
+    // a point as RGBA pixels (Uint32, size x size), drawn once per colour; per row, the run of opaque pixels
+    // (a view, copied with one TypedArray.set) and the antialiased edge pixels (blended one by one)
+    _sprite: function (colour, radius, dpr) {
+      var key = colour + radius + dpr, half = radius + 2;
+      if (!this._sprites[key]) {
+        var size = 2 * half * dpr, c = document.createElement("canvas"), ctx = c.getContext("2d", { willReadFrequently: true });
+        c.width = c.height = size; ctx.scale(dpr, dpr);
+        ctx.beginPath(); ctx.arc(half, half, radius, 0, 2 * Math.PI); ctx.fillStyle = colour; ctx.fill();
+        ctx.lineWidth = 1; ctx.strokeStyle = "#222"; ctx.stroke();
+        var px = new Uint32Array(ctx.getImageData(0, 0, size, size).data.buffer), rows = [], u, v, a;
+        for (v = 0; v < size; v++) {
+          var row = { v: v, o0: -1, run: null, eu: [], eq: [] }, o1 = -1;
+          for (u = 0; u < size; u++) {
+            a = px[v * size + u] >>> 24;
+            if (a === 255 && (row.o0 < 0 || o1 === u)) { if (row.o0 < 0) { row.o0 = u; } o1 = u + 1; } else if (a > 0) {
+              row.eu.push(u); row.eq.push(px[v * size + u]);
+            }
+          }
+          if (row.o0 >= 0) { row.run = px.subarray(v * size + row.o0, v * size + o1); }
+          if (row.run || row.eu.length) { rows.push(row); }
+        }
+        this._sprites[key] = rows;
+      }
+      return this._sprites[key];
+    },
+    redraw: function () {
+      var map_ = this._map, b = this._bounds, ctx = this._ctx;
+      if (!map_ || !b) { return this; }
+      var t0 = performance.now();
+      var idx = this._idx, m = idx.length, X0 = this._X0, Y0 = this._Y0, k, e, x, y, r;
+      var z = map_.getZoom(), f = map_.options.crs.scale(z) / map_.options.crs.scale(0), o = map_.getPixelOrigin();
+      var x0 = b.min.x, y0 = b.min.y, x1 = b.max.x, y1 = b.max.y, hits = 0, drawn = 0, types = D.types;
+      var mpp = 40075016.686 / map_.options.crs.scale(z);  // metres per pixel at the equator
+      ctx.clearRect(x0, y0, x1 - x0, y1 - y0);
+      // the uncertainty circles: collected as one path per type colour, drawn under the points (below)
+      var paths = {};
+      for (k = 0; k < m; k++) {
+        e = idx[k];
+        if (!visible[e]) { continue; }
+        drawn++;
+        if (E.g.charCodeAt(e) !== 99) { continue; }  // "c"
+        x = X0[k] * f - o.x; y = Y0[k] * f - o.y;
+        r = E.r[e] / (mpp * Math.cos(E.y[e] * Math.PI / 180));
+        if (x + r < x0 || x - r > x1 || y + r < y0 || y - r > y1) { continue; }
+        (paths[E.t[e]] = paths[E.t[e]] || []).push(x, y, r);
+        this._hitI[hits] = e; this._hitX[hits] = x; this._hitY[hits] = y; this._hitR[hits] = Math.max(r, 7); hits++;
+      }
+      // the points: sprite pixels copied into an image put on the canvas (far faster here than one drawImage per
+      // point), then the circles drawn under them; points not wholly on the canvas (padding) are off screen
+      // smaller points when zoomed out (dense overviews stay readable, and are drawn faster)
+      var radius = z <= 5 ? 3 : z <= 7 ? 4 : 6, dpr = L.Browser.retina ? 2 : 1, half = (radius + 2) * dpr;
+      var W = this._container.width, H = this._container.height;
+      var sprites = types.map(function (t) { return this._sprite(t.colour, radius, dpr); }, this);
+      if (!this._img || this._img.width !== W || this._img.height !== H) {
+        this._img = ctx.createImageData(W, H); this._px = new Uint32Array(this._img.data.buffer);
+      }
+      var px = this._px, rows, row, base, off, q, d, a, na, u, v, w;
+      px.fill(0);
+      for (k = 0; k < m; k++) {
+        e = idx[k];
+        if (!visible[e] || E.g.charCodeAt(e) !== 112) { continue; }  // "p"
+        x = X0[k] * f - o.x; y = Y0[k] * f - o.y;
+        u = Math.round((x - x0) * dpr) - half; v = Math.round((y - y0) * dpr) - half;
+        if (u < 0 || v < 0 || u + 2 * half > W || v + 2 * half > H) { continue; }
+        rows = sprites[E.t[e]]; base = v * W + u;
+        for (var r_ = 0; r_ < rows.length; r_++) {
+          row = rows[r_]; off = base + row.v * W;
+          if (row.run !== null) { px.set(row.run, off + row.o0); }
+          for (w = 0; w < row.eu.length; w++) {
+            q = row.eq[w]; d = px[off + row.eu[w]];
+            if (d >>> 24 === 0) { px[off + row.eu[w]] = q; continue; }
+            a = q >>> 24; na = 255 - a;
+            px[off + row.eu[w]] = (((a + (d >>> 24) * na / 255) & 255) << 24 |
+              (((q >>> 16 & 255) * a + (d >>> 16 & 255) * na) / 255) << 16 |
+              (((q >>> 8 & 255) * a + (d >>> 8 & 255) * na) / 255) << 8 |
+              (((q & 255) * a + (d & 255) * na) / 255)) >>> 0;
+          }
+        }
+        this._hitI[hits] = e; this._hitX[hits] = x; this._hitY[hits] = y; this._hitR[hits] = Math.max(radius + 1, 5); hits++;
+      }
+      ctx.putImageData(this._img, 0, 0);
+      ctx.globalCompositeOperation = "destination-over";  // the circles under the points
+      ctx.setLineDash([4, 4]); ctx.lineWidth = 1.5;
+      Object.keys(paths).forEach(function (t) {
+        var p = paths[t], q;
+        ctx.beginPath();
+        for (q = 0; q < p.length; q += 3) { ctx.moveTo(p[q] + p[q + 2], p[q + 1]); ctx.arc(p[q], p[q + 1], p[q + 2], 0, 2 * Math.PI); }
+        ctx.globalAlpha = 1; ctx.strokeStyle = types[t].colour; ctx.stroke();
+        ctx.globalAlpha = 0.12; ctx.fillStyle = types[t].colour; ctx.fill();
+      });
+      ctx.globalAlpha = 1; ctx.setLineDash([]); ctx.globalCompositeOperation = "source-over";
+      this._hits = hits; this.drawn = drawn; this.ms = Math.round(performance.now() - t0);
+      return this;
+    },
+    // events under a layer point, topmost first: points, then circles (smallest first)
+    hitTest: function (lp) {
+      var found = [], circles = [], k, dx, dy;
+      for (k = this._hits - 1; k >= 0; k--) {
+        dx = this._hitX[k] - lp.x; dy = this._hitY[k] - lp.y;
+        if (dx * dx + dy * dy > this._hitR[k] * this._hitR[k]) { continue; }
+        if (E.g.charCodeAt(this._hitI[k]) === 112) { found.push(this._hitI[k]); } else { circles.push(k); }
+      }
+      circles.sort(function (a, b) { return this._hitR[a] - this._hitR[b]; }.bind(this));
+      return found.concat(circles.map(function (k) { return this._hitI[k]; }, this));
+    }
+  });
 
   // -- the drawn layers ------------------------------------------------------------------------------------
   var points = opts.cluster ? L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 40,
     spiderfyOnMaxZoom: true, showCoverageOnHover: false, spiderfyDistanceMultiplier: 1.6 }) : L.featureGroup();
   var shapes = L.featureGroup();
-  var drawn = new Array(n), shown = new Uint8Array(n), bounds = L.latLngBounds([]), areaBounds = L.latLngBounds([]);
-  for (var i = 0; i < n; i++) {
-    var g = E.g[i], c = E.c[i], colour = D.types[E.t[i]].colour, layer;
-    if (g === "p") {
-      layer = L.circleMarker(c, { renderer: rend, radius: 6, color: "#222", weight: 1, fillColor: colour,
-        fillOpacity: 0.9 });
-    } else if (g === "c") {
-      layer = L.circle(c, { radius: E.r[i], pane: "geoAreas", color: colour, weight: 1.5, dashArray: "4 4",
-        fillColor: colour, fillOpacity: 0.12 });
-    } else if (g === "l") {
-      layer = L.polyline(c, { pane: "geoLines", color: colour, weight: 4, opacity: 0.85 });
-    } else {
-      layer = L.polygon(c, { pane: "geoAreas", color: colour, weight: 1.5, fillColor: colour, fillOpacity: 0.12 });
+  var drawn = new Array(n), shown = new Uint8Array(n), visible = new Uint8Array(n), onCanvas = [];
+  var bounds = L.latLngBounds([]), areaBounds = L.latLngBounds([]);
+  var south = 90, west = 180, north = -90, east = -180;
+  for (i = 0; i < n; i++) {
+    var g = E.g.charAt(i), colour = D.types[E.t[i]].colour, layer;
+    if (g === "p" || g === "c") {
+      if (E.y[i] < south) { south = E.y[i]; } if (E.y[i] > north) { north = E.y[i]; }
+      if (E.x[i] < west) { west = E.x[i]; } if (E.x[i] > east) { east = E.x[i]; }
+      if (canvas) { onCanvas.push(i); continue; }
     }
-    layer._gi = i;
-    if (!canvas) { layer.bindTooltip(D.types[E.t[i]].label + " · " + s(E.P[i][3]), { sticky: g !== "p" }); }
-    drawn[i] = layer;
-    if (g === "p" || g === "c") { bounds.extend(c); } else if (g === "l") { bounds.extend(layer.getBounds()); } else {
+    if (g === "p") {
+      layer = L.circleMarker([E.y[i], E.x[i]], { renderer: svg, radius: 6, color: "#222", weight: 1,
+        fillColor: colour, fillOpacity: 0.9 });
+    } else if (g === "c") {
+      layer = L.circle([E.y[i], E.x[i]], { radius: E.r[i], pane: "geoAreas", color: colour, weight: 1.5,
+        dashArray: "4 4", fillColor: colour, fillOpacity: 0.12 });
+    } else if (g === "l") {
+      layer = L.polyline(E.c[i], { pane: "geoLines", renderer: shapeCanvas || undefined, color: colour, weight: 4,
+        opacity: 0.85 });
+      bounds.extend(layer.getBounds());
+    } else {
+      layer = L.polygon(E.c[i], { pane: "geoAreas", renderer: shapeCanvas || undefined, color: colour, weight: 1.5,
+        fillColor: colour, fillOpacity: 0.12 });
       areaBounds.extend(layer.getBounds());
     }
+    layer._gi = i;
+    layer.bindTooltip(tipOf, { sticky: g !== "p" });
+    drawn[i] = layer;
   }
-  function openPopup(e) {
+  if (south <= north) { bounds.extend([[south, west], [north, east]]); }
+  var dots = canvas ? new GeoPoints(onCanvas, { pane: "geoPoints", padding: 0.2 }) : null;
+  mark("layers");
+
+  function openPopup(latlng, events) { withTexts(function () { showPopup(latlng, events); }); }
+  function showPopup(latlng, events) {
+    var more = events.length > 5 ? '<div class="geo-more">… and ' + (events.length - 5) +
+      " more events here; zoom in or filter</div>" : "";
     L.popup({ maxWidth: 440, maxHeight: 420, autoPanPaddingTopLeft: [60, 20],
-      autoPanPaddingBottomRight: [340, 20] }).setLatLng(e.latlng).setContent(popup(e.layer._gi)).openOn(map);
+      autoPanPaddingBottomRight: [340, 20] }).setLatLng(latlng)
+      .setContent(events.slice(0, 5).map(popup).join("<hr>") + more).openOn(map);
   }
-  points.on("click", openPopup);
-  shapes.on("click", openPopup);
+  function onLayerClick(e) { openPopup(e.latlng, [e.layer._gi]); }
+  points.on("click", onLayerClick);
+  shapes.on("click", onLayerClick);
+  if (dots) {
+    var hover = null, hoverTip = L.tooltip({ direction: "top", offset: [0, -6] });
+    map.on("click", function (e) {  // after any SVG shape under the cursor: the points on top win
+      var hit = dots.hitTest(e.layerPoint);
+      if (hit.length) { openPopup(E.g.charAt(hit[0]) === "p" ? L.latLng(E.y[hit[0]], E.x[hit[0]]) : e.latlng, hit); }
+    });
+    map.on("mousemove", function (e) {
+      if (map.dragging && map.dragging.moving()) { return; }
+      var hit = dots.hitTest(e.layerPoint), top = hit.length ? hit[0] : null;
+      if (top === hover) { return; }
+      hover = top;
+      map.getContainer().style.cursor = top === null ? "" : "pointer";
+      if (top === null) { map.closeTooltip(hoverTip); return; }
+      hoverTip.setLatLng(E.g.charAt(top) === "p" ? [E.y[top], E.x[top]] : e.latlng)
+        .setContent(tip(top) + (hit.length > 1 ? " (+" + (hit.length - 1) + ")" : ""));
+      map.openTooltip(hoverTip);
+    });
+    map.on("movestart zoomstart", function () { hover = null; map.closeTooltip(hoverTip); });
+  }
 
   // -- filters -----------------------------------------------------------------------------------------------
-  var state = { active: D.layers.map(function () { return true; }), undated: true, from: null, to: null };
-  var minDay = null, maxDay = null;
-  for (i = 0; i < n; i++) {
-    if (E.d0[i] === null) { continue; }
-    if (minDay === null || E.d0[i] < minDay) { minDay = E.d0[i]; }
-    if (maxDay === null || E.d1[i] > maxDay) { maxDay = E.d1[i]; }
-  }
-  state.from = minDay; state.to = maxDay;
-
-  function visible(i) {
-    var L_ = E.L[i], any = false;
-    for (var k = 0; k < L_.length; k++) { if (state.active[L_[k]]) { any = true; break; } }
-    if (!any) { return false; }
-    if (E.d0[i] === null) { return state.undated; }
-    return E.d0[i] <= state.to && E.d1[i] >= state.from;
-  }
+  var RANK = { a: 0, c: 1, l: 2 };
+  var state = { active: D.layers.map(function () { return true; }), undated: true, from: minDay, to: maxDay };
   function apply() {
-    var addP = [], delP = [], addS = [], delS = [];
-    for (var i = 0; i < n; i++) {
-      var v = visible(i) ? 1 : 0;
-      if (v === shown[i]) { continue; }
+    var active = new Uint8Array(state.active.map(function (a) { return a ? 1 : 0; }));
+    var from = state.from, to = state.to, undated = state.undated ? 1 : 0;
+    var addP = [], delP = [], addS = [], delS = [], i, k, v;
+    for (i = 0; i < n; i++) {
+      v = 0;
+      for (k = layAt[i]; k < layAt[i + 1]; k++) { if (active[layers[k]]) { v = 1; break; } }
+      if (v) { v = dated[i] ? (d0[i] <= to && d1[i] >= from ? 1 : 0) : undated; }
+      visible[i] = v;
+      if (drawn[i] === undefined || v === shown[i]) { continue; }
       shown[i] = v;
-      var isPoint = E.g[i] === "p";
+      var isPoint = E.g.charCodeAt(i) === 112;
       (v ? (isPoint ? addP : addS) : (isPoint ? delP : delS)).push(drawn[i]);
     }
     if (opts.cluster) { points.removeLayers(delP); points.addLayers(addP); } else {
       delP.forEach(function (l) { points.removeLayer(l); }); addP.forEach(function (l) { points.addLayer(l); });
     }
+    addS.sort(function (a, b) { return RANK[E.g.charAt(a._gi)] - RANK[E.g.charAt(b._gi)]; });  // lines on top
     delS.forEach(function (l) { shapes.removeLayer(l); }); addS.forEach(function (l) { shapes.addLayer(l); });
+    if (dots) { dots.redraw(); }
     map.closePopup();
   }
 
   // -- controls ------------------------------------------------------------------------------------------------
-  var toggles = [], overlays = {}, undatedCount = 0;
-  for (i = 0; i < n; i++) { if (E.d0[i] === null) { undatedCount++; } }
+  var overlays = {};
   D.layers.forEach(function (layer, k) {
-    var t = L.layerGroup(); t._geoLayer = k; toggles.push(t); t.addTo(map);
+    var t = L.layerGroup(); t._geoLayer = k; t.addTo(map);
     overlays['<span class="geo-layer">' + layer.label + " (" + layer.count + ")</span>"] = t;
   });
   var undatedToggle = L.layerGroup().addTo(map);
@@ -143,7 +344,7 @@ function geoEventsMap(map, D, opts) {
     if (e.layer === mentions) {
       if (on && !mentions.getLayers().length) {
         D.M.forEach(function (m) {
-          L.circleMarker([m[0], m[1]], { renderer: rend, radius: 3, color: "#555", weight: 1, fillOpacity: 0.5 })
+          L.circleMarker([m[0], m[1]], { renderer: shapeCanvas || svg, radius: 3, color: "#555", weight: 1, fillOpacity: 0.5 })
             .bindTooltip(m[2]).addTo(mentions);
         });
       }
@@ -154,8 +355,7 @@ function geoEventsMap(map, D, opts) {
     } else { return; }
     apply();
   });
-  var baseLayers = {};
-  L.control.layers(baseLayers, overlays, { collapsed: false, position: "topright" }).addTo(map);
+  L.control.layers({}, overlays, { collapsed: false, position: "topright" }).addTo(map);
 
   var Box = L.Control.extend({ onAdd: function () {
     var div = L.DomUtil.create("div", "geo-box " + this.options.cls);
@@ -172,10 +372,9 @@ function geoEventsMap(map, D, opts) {
     "river, border · ▭ area</div>");
   new Box({ position: "bottomright", cls: "geo-legend", html: legend.join("") }).addTo(map);
 
-  var slider = null;
   if (minDay !== null) {
     var counts = {};
-    for (i = 0; i < n; i++) { if (E.d0[i] !== null) { counts[E.d0[i]] = (counts[E.d0[i]] || 0) + 1; } }
+    for (i = 0; i < n; i++) { if (dated[i]) { counts[d0[i]] = (counts[d0[i]] || 0) + 1; } }
     var dayKeys = Object.keys(counts).map(Number).sort(function (a, b) { return a - b; });
     var html = '<b>Dates</b> <span class="geo-range"></span><br>' +
       '<label>from <input type="range" class="geo-from" min="' + minDay + '" max="' + maxDay + '" step="1" value="' +
@@ -186,8 +385,8 @@ function geoEventsMap(map, D, opts) {
         return '<option value="' + d + '">' + iso(d) + " (" + counts[d] + ")</option>";
       }).join("") + "</select>";
     }
-    slider = new Box({ position: "bottomleft", cls: "geo-time", html: html }).addTo(map);
-    var box = slider.getContainer(), from = box.querySelector(".geo-from"), to = box.querySelector(".geo-to");
+    var box = new Box({ position: "bottomleft", cls: "geo-time", html: html }).addTo(map).getContainer();
+    var from = box.querySelector(".geo-from"), to = box.querySelector(".geo-to");
     var label = box.querySelector(".geo-range"), day = box.querySelector(".geo-day");
     var update = function (e) {
       var a = Number(from.value), b = Number(to.value);
@@ -204,23 +403,72 @@ function geoEventsMap(map, D, opts) {
     label.textContent = iso(minDay) + " – " + iso(maxDay);
   }
 
+  mark("controls");
   // fit to points and lines; areas (a country, a sea) only when nothing finer is drawn. Before adding the
   // layers, without animation: a zoom animation during markercluster's chunked loading breaks it.
   if (!bounds.isValid()) { bounds = areaBounds; }
   if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 9, padding: [20, 20], animate: false }); }
+  mark("fit");
   shapes.addTo(map); points.addTo(map);
   apply();
-  window.geoMap = { map: map, containers: [points, shapes], state: state, apply: apply, popup: popup,
-    count: function () { return points.getLayers().length + shapes.getLayers().length; },
+  mark("apply");
+  if (dots) { dots.addTo(map); }
+  mark("drawn");
+  function count() { return (dots ? dots.drawn : 0) + points.getLayers().length + shapes.getLayers().length; }
+  window.geoMap = { map: map, containers: [points, shapes], dots: dots, state: state, apply: apply, popup: popup,
+    timings: timings, count: count,
     drawnIds: function () {
-      return points.getLayers().concat(shapes.getLayers()).map(function (l) { return E.id[l._gi]; });
+      var ids = points.getLayers().concat(shapes.getLayers()).map(function (l) { return E.id[l._gi]; });
+      onCanvas.forEach(function (i) { if (visible[i]) { ids.push(E.id[i]); } });
+      return ids;
     },
-    layerOf: function (id) { var i = E.id.indexOf(id); return i < 0 ? null : drawn[i]; },
-    ready: false };
-  var done = function () { window.geoMap.ready = true; };
+    layerOf: function (id) { var i = E.id.indexOf(id); return i < 0 ? null : drawn[i] || null; },
+    // [lat, lon] of an event drawn on the canvas (for tests: where to click)
+    pointOf: function (id) { var i = E.id.indexOf(id); return i < 0 || drawn[i] ? null : [E.y[i], E.x[i]]; },
+    ready: false, texts: S !== null };
+  var done = function () {
+    mark("ready"); window.geoMap.ready = true;
+    if (S === null) {  // after the first draw: unpacked in small tasks, the map stays usable meanwhile
+      setTimeout(function () {
+        texts().then(function (joined) {
+          S = joined.split(">"); window.geoMap.texts = true; mark("texts");
+          waiting.splice(0).forEach(function (fn) { fn(); });
+        }).catch(function (err) { console.error("geo-events map texts could not be read: " + err); });
+      }, 0);
+    }
+  };
   if (opts.cluster) { setTimeout(function waitChunks() {
     if (points.getLayers().length + shapes.getLayers().length >= shown.reduce(function (a, b) { return a + b; }, 0)) {
       done();
     } else { setTimeout(waitChunks, 20); }
   }, 0); } else { done(); }
+}
+
+/* Reads the page data (<script id=dataId>: JSON, or gzip+base64 for large maps; the texts of large canvas maps
+ * in their own <script id=dataId-texts>, unpacked after the first draw) and options, then draws. */
+function geoEventsLoad(map, dataId, optsId) {
+  "use strict";
+  var timings = window.geoTimings = { load: Math.round(performance.now()) };
+  var el = document.getElementById(dataId), opts = JSON.parse(document.getElementById(optsId).textContent);
+  if (el.getAttribute("data-encoding") !== "gzip+base64") { geoEventsMap(map, JSON.parse(el.textContent), opts); return; }
+  var textsEl = document.getElementById(dataId + "-texts");
+  var texts = textsEl ? function () { return geoUnpack(textsEl); } : null;
+  geoUnpack(el).then(function (json) {
+    timings.unpacked = Math.round(performance.now());
+    geoEventsMap(map, JSON.parse(json), opts, texts);
+  }).catch(function (err) { console.error("geo-events map data could not be read: " + err); });
+}
+
+/* The text of a gzip+base64 <script> element (a promise); the element is emptied. */
+function geoUnpack(el) {
+  "use strict";
+  var text = el.textContent.trim(), bytes;
+  if (Uint8Array.fromBase64) { bytes = Uint8Array.fromBase64(text); } else {
+    var bin = atob(text); bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+  }
+  el.textContent = "";  // free the packed text
+  // arrayBuffer + TextDecoder: twice as fast here as Response.text()
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer()
+    .then(function (buffer) { return new TextDecoder().decode(buffer); });
 }

@@ -3,8 +3,11 @@
 folium makes the page (map, tiles, scale bar, fullscreen button, asset links); ``geo/mapview.js`` draws the
 events from the embedded data, with the source-layer toggles, the time filter, the legend and popups built on
 click. Rendering follows size: up to :data:`CLUSTER_MAX` events, points are clustered (Leaflet.markercluster)
-and drawn as SVG with tooltips; above, every event is drawn on one canvas without tooltips, which keeps 100k
-events loading in a few seconds.
+and drawn as SVG with tooltips; above, points and uncertainty circles are drawn by one canvas layer from typed
+arrays (hit-tested on click and hover; lines, areas and mentions share one Leaflet canvas), which keeps 100k
+events loading in a few seconds. The page data goes in after folium renders the page, through placeholders (never
+through a Jinja template), as JSON that cannot close its script element, gzip-compressed (base64) above
+:data:`COMPRESS_OVER` bytes.
 
 >>> from geo.mapdata import build_map_data
 >>> page = map_html(build_map_data([]), title="Empty")   # doctest: +SKIP
@@ -12,21 +15,29 @@ events loading in a few seconds.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import logging
 import os
+import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from geo.mapdata import MapData, esc
+from geo.memory import gc_paused
 
-__all__ = ["ATTRIBUTION", "CLUSTER_MAX", "map_html", "rendering", "write_map"]
+__all__ = ["ATTRIBUTION", "CLUSTER_MAX", "COMPRESS_OVER", "map_html", "rendering", "write_map"]
 
 log = logging.getLogger(__name__)
 
 #: Above this many events, points are drawn on a canvas without clustering.
 CLUSTER_MAX = 20_000
+
+#: Page data above this many bytes of JSON is embedded gzip-compressed (in base64) and unpacked by the page: a
+#: third of the file size, and less for the browser to read and parse than the JSON itself.
+COMPRESS_OVER = 5_000_000
 
 #: Data sources credited on every map (the online tiles add their own credit).
 ATTRIBUTION = ('Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) · borders: '
@@ -79,6 +90,11 @@ def map_html(data: MapData, *, title: str | None = None, offline: bool = False, 
     mode
         ``"cluster"`` or ``"canvas"``; default from the number of events (:func:`rendering`).
     """
+    with gc_paused():  # many small objects, none cyclic: no use scanning every live record again
+        return _map_html(data, title=title, offline=offline, mode=mode)
+
+
+def _map_html(data: MapData, *, title: str | None, offline: bool, mode: str | None) -> str:
     import folium
     from branca.element import Element
     from folium.elements import JSCSSMixin
@@ -88,31 +104,29 @@ def map_html(data: MapData, *, title: str | None = None, offline: bool = False, 
     mode = mode or rendering(len(data))
     if mode not in ("cluster", "canvas"):
         raise ValueError(f"mode must be cluster or canvas, not {mode!r}")
+    # no prefer_canvas: canvas mode draws points on its own layer and gives lines, areas and mentions one shared
+    # Leaflet canvas (mapview.js); one canvas per pane would hide the clicks of the panes below it
     fmap = folium.Map(location=[20, 0], zoom_start=2, tiles=None if offline else "OpenStreetMap", max_zoom=18,
-                      control_scale=True, prefer_canvas=mode == "canvas", world_copy_jump=False)
+                      control_scale=True, prefer_canvas=False, world_copy_jump=False)
     fmap.default_js = [js for js in fmap.default_js if js[0] == "leaflet"]
     fmap.default_css = [css for css in fmap.default_css if css[0] == "leaflet_css"]
     Fullscreen(position="topleft").add_to(fmap)
     root: Any = fmap.get_root()  # a branca Figure
-    root.header.add_child(Element(f"<title>{esc(title or 'geo-events map')}</title>"), name="geo_title")
-    root.header.add_child(Element(f"<style>{_CSS}</style>"), name="geo_css")
-    script = files("geo").joinpath("mapview.js").read_text(encoding="utf-8")
-    root.header.add_child(Element(f"<script>{script}</script>"), name="geo_script")
+    # Our text goes in after rendering, through placeholders: branca compiles an Element's text as a Jinja
+    # template, which would be slow for megabytes of data and would evaluate "{{ … }}" in untrusted text.
+    for name in ("title", "css", "script"):
+        root.header.add_child(Element(_slot(name)), name=f"geo_{name}")
+    root.html.add_child(Element(_slot("data") + _slot("options")), name="geo_data")
     options: dict[str, Any] = {"mode": mode, "cluster": mode == "cluster", "title": esc(title) if title else None,
                                "attribution": ATTRIBUTION}
     if offline:
         from geo.mapassets import country_borders
 
         options["basemap"] = country_borders()
-    root.html.add_child(Element('<script type="application/json" id="geo-data">' + _json_script(data.to_json())
-                                + "</script>"), name="geo_data")
-    root.html.add_child(Element('<script type="application/json" id="geo-options">' + _json_script(options)
-                                + "</script>"), name="geo_options")
 
     class _Events(JSCSSMixin):  # type: ignore[misc]
         _template = Template("""{% macro script(this, kwargs) %}
-geoEventsMap({{ this._parent.get_name() }}, JSON.parse(document.getElementById("geo-data").textContent),
-             JSON.parse(document.getElementById("geo-options").textContent));
+geoEventsLoad({{ this._parent.get_name() }}, "geo-data", "geo-options");
 {% endmacro %}""")
 
     events = _Events()
@@ -124,7 +138,44 @@ geoEventsMap({{ this._parent.get_name() }}, JSON.parse(document.getElementById("
         from geo.mapassets import inline_assets
 
         page = inline_assets(page)
-    return page
+    parts = {
+        "title": f"<title>{esc(title or 'geo-events map')}</title>",
+        "css": f"<style>{_CSS}</style>",
+        "script": "<script>" + files("geo").joinpath("mapview.js").read_text(encoding="utf-8") + "</script>",
+        "data": _data_script(data, texts_later=mode == "canvas"),
+        "options": f'<script type="application/json" id="geo-options">{_json_script(options)}</script>',
+    }
+    return _SLOT.sub(lambda m: parts[m[1]], page, count=len(parts))  # one pass: inserted text is not rescanned
+
+
+def _data_script(data: MapData, *, texts_later: bool = False) -> str:
+    """The page data's ``<script id="geo-data">``: JSON, or gzip in base64 above :data:`COMPRESS_OVER` bytes.
+
+    With ``texts_later`` (canvas mode), compressed data keeps its texts (``S``, most of its size) in a script of
+    their own, ``geo-data-texts``, which the page unpacks after its first draw: popups and tooltips need them,
+    drawing does not.
+    """
+    page_data = data.to_json()
+    texts = page_data["S"]
+    core = _json_script({**page_data, "S": None}) if texts_later else ""
+    if len(core) + len(texts) > COMPRESS_OVER and texts_later:
+        return _packed("geo-data", core) + _packed("geo-data-texts", texts)
+    text = _json_script(page_data)
+    if len(text) <= COMPRESS_OVER:
+        return f'<script type="application/json" id="geo-data">{text}</script>'
+    return _packed("geo-data", text)
+
+
+def _packed(element_id: str, text: str) -> str:
+    packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)).decode("ascii")
+    return f'<script type="application/octet-stream" id="{element_id}" data-encoding="gzip+base64">{packed}</script>'
+
+
+def _slot(name: str) -> str:
+    return f"<!--geo-slot:{name}-->"
+
+
+_SLOT = re.compile(r"<!--geo-slot:(\w+)-->")
 
 
 def write_map(data: MapData, path: str | os.PathLike[str], **options: Any) -> Path:

@@ -71,9 +71,8 @@ def _strings(value: Any) -> Iterator[str]:
 def test_axis_order_geojson_lon_lat_becomes_leaflet_lat_lon() -> None:
     data = build_map_data([_record(), _record(id="ev-road", geo_precision="line", geometry={
         "type": "LineString", "coordinates": [[36.18813, 32.5518], [37.16117, 36.20124]]})])
-    point, line = data.columns["c"]
-    assert point == [35.8646, 36.8005]  # Saraqeb: lat 35.86 N, lon 36.80 E
-    assert line == [[[32.5518, 36.18813], [36.20124, 37.16117]]]
+    assert (data.columns["y"][0], data.columns["x"][0]) == (35.8646, 36.8005)  # Saraqeb: lat 35.86 N, lon 36.80 E
+    assert data.columns["c"] == [None, [[[32.5518, 36.18813], [36.20124, 37.16117]]]]
     assert data.columns["g"] == ["p", "l"]
     assert latlon([36.8005, 35.8646, 120.0]) == [35.8646, 36.8005]
 
@@ -113,12 +112,15 @@ def test_layer_membership_by_outlet_article_and_claimant() -> None:
 def test_every_string_of_the_page_data_is_escaped() -> None:
     data = build_map_data([_hostile()], mentions=[{"text": PAYLOADS[1], "name": PAYLOADS[2], "lat": 1, "lon": 2,
                                                    "kind": "populated_place", "role": "literal"}]).to_json()
-    texts = list(_strings(data))
+    strings = data["S"].split(">")  # joined by a character that escaped text never contains
+    texts = list(_strings({**data, "S": strings}))
     assert any("&lt;script&gt;" in t for t in texts)
     for text in texts:
         assert "<" not in text and ">" not in text and '"' not in text and "'" not in text, text
-    sources = data["E"]["P"][0][8]
-    assert [s[2] for s in sources] == [None, None, "https://ok.example/p?a=1&amp;b=&quot;2&quot;"]
+    links = [strings[h] if h else None for h in data["SRC"]["h"]]  # 0: no link
+    assert links == [None, None, "https://ok.example/p?a=1&amp;b=&quot;2&quot;"]
+    assert [strings[x] for x in data["SRC"]["x"] if x] == [
+        "javascript:window.__pwned=4", "data:text/html,&lt;script&gt;x&lt;/script&gt;"]
 
 
 def test_safe_url_keeps_only_http_links() -> None:
@@ -154,6 +156,14 @@ def test_page_data_cannot_close_its_script_element() -> None:
     from geo.mapview import _json_script
 
     assert "</script" not in _json_script({"a": "</script><script>x"})
+
+
+def test_page_text_is_never_a_template() -> None:
+    pytest.importorskip("folium")
+    from geo.mapview import map_html
+
+    page = map_html(build_map_data([_record(summary="{{ 7*7 }} {% if 1 %}x{% endif %}")]), title="{{ 6*7 }}")
+    assert "<title>{{ 6*7 }}</title>" in page and "{{ 7*7 }} {% if 1 %}x{% endif %}" in page
 
 
 def test_offline_page_references_nothing_outside_itself(tmp_path: Path) -> None:
@@ -227,14 +237,16 @@ class Page:
         return set(self.page.evaluate("geoMap.drawnIds()"))
 
 
-@pytest.fixture(scope="module")
-def seeds_page(browser: Any, seed_records: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
-               ) -> Iterator[Page]:
+@pytest.fixture(scope="module", params=["cluster", "canvas"])
+def seeds_page(request: pytest.FixtureRequest, browser: Any, seed_records: list[dict[str, Any]],
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+    """The seeds' map, in each rendering: clustered SVG markers, or the canvas layer of large maps."""
     from geo.mapview import write_map
 
     path = write_map(build_map_data(seed_records), tmp_path_factory.mktemp("map") / "seeds.html", offline=True,
-                     title="Seeds")
+                     title="Seeds", mode=request.param)
     page = Page(browser, path)
+    assert page.page.evaluate("geoMap.dots !== null") is (request.param == "canvas")
     yield page
     page.page.close()
 
@@ -327,6 +339,104 @@ def test_popup_shows_escaped_text_and_runs_nothing(browser: Any, tmp_path: Path)
         assert p.evaluate("window.__pwned") is None
         assert page.errors == [] and page.blocked == []
         assert "Competing claims" in text and "34" in text and "33" in text
+    finally:
+        p.close()
+
+
+def test_large_page_data_is_embedded_compressed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import base64
+    import gzip
+
+    from geo import mapview
+
+    data = build_map_data([_hostile(), _record()])
+    plain = mapview._data_script(data)
+    assert plain.startswith('<script type="application/json" id="geo-data">')
+    monkeypatch.setattr(mapview, "COMPRESS_OVER", 0)
+    packed = mapview._data_script(data)
+    assert 'data-encoding="gzip+base64"' in packed and "<" not in packed.split(">", 1)[1].split("</script>")[0]
+    text = gzip.decompress(base64.b64decode(packed.split(">", 1)[1].split("</script>")[0])).decode()
+    assert json.loads(text) == json.loads(plain.split(">", 1)[1].split("</script>")[0]) == data.to_json()
+    # canvas maps: the texts in a script of their own, unpacked by the page after its first draw
+    core, texts = mapview._data_script(data, texts_later=True).split("</script>")[:2]
+    assert 'id="geo-data-texts"' in texts
+    unpacked = [gzip.decompress(base64.b64decode(part.split(">", 1)[1])).decode() for part in (core, texts)]
+    assert {**json.loads(unpacked[0]), "S": unpacked[1]} == data.to_json()
+
+
+def test_canvas_points_open_escaped_popups_on_click(browser: Any, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo import mapview
+    from geo.mapview import write_map
+
+    monkeypatch.setattr(mapview, "COMPRESS_OVER", 0)  # the page data as large maps embed it: gzip, base64
+    hostile = _hostile()
+    hostile.update(lat=34.5, lon=38.3, geometry={"type": "Point", "coordinates": [38.3, 34.5]})  # on its own
+    near = _record(id="ev-near", where_relation="near", geo_precision="near_settlement")  # a canvas circle
+    path = write_map(build_map_data([hostile, _record(), near]), tmp_path / "canvas.html", offline=True,
+                     mode="canvas", title="canvas")
+    assert 'id="geo-data-texts" data-encoding="gzip+base64"' in path.read_text(encoding="utf-8")
+    page = Page(browser, path)
+    try:
+        p = page.page
+        p.wait_for_function("geoMap.texts")  # unpacked after the first draw
+        assert p.evaluate("geoMap.count()") == 3 and p.evaluate("geoMap.dots.drawn") == 3
+        assert p.locator(".leaflet-marker-icon, path.leaflet-interactive").count() == 0  # nothing in the DOM
+
+        tips: list[str] = []
+
+        def pixel(x: float, y: float) -> int:
+            """The alpha of the points canvas at a page position."""
+            return int(p.evaluate("([x, y]) => { const c = geoMap.dots._container, r = c.getBoundingClientRect();"
+                                  " return c.getContext('2d').getImageData(Math.round(x - r.left), "
+                                  "Math.round(y - r.top), 1, 1).data[3]; }", [x, y]))
+
+        def click(event_id: str) -> str:
+            p.evaluate("() => { geoMap.map.closePopup(); }")
+            p.wait_for_function("!document.querySelector('.leaflet-popup')")  # closed popups fade out first
+            p.evaluate("id => { geoMap.map.setView(geoMap.pointOf(id), geoMap.map.getZoom(), {animate: false}); }",
+                       event_id)  # centred, whatever the last popup's autopan did
+            x, y = p.evaluate("id => { const m = geoMap.map, pt = m.latLngToContainerPoint(geoMap.pointOf(id)), "
+                              "box = m.getContainer().getBoundingClientRect(); return [box.left + pt.x, "
+                              "box.top + pt.y]; }", event_id)
+            assert pixel(x, y) == 255  # painted
+            p.mouse.move(x, y)
+            tips.append(p.locator(".leaflet-tooltip").inner_text())  # hover names the event under the cursor
+            p.mouse.click(x, y)
+            popup = p.locator(".leaflet-popup-content")
+            popup.wait_for()
+            return str(popup.inner_text())
+
+        text = click("ev-hostile")
+        for payload in PAYLOADS:
+            assert payload in text  # shown as text
+        assert "Summary <script>" in text and "Strike on Saraqeb." not in text
+        assert p.locator(".leaflet-popup-content a").evaluate_all("as => as.map(a => a.href)") == [
+            'https://ok.example/p?a=1&b=%222%22']
+        assert "javascript:window.__pwned=4" in text and "data:text/html,<script>x</script>" in text
+        assert tips == [f"remote violence · in {' '.join(PAYLOADS)} (SY)"]
+        assert p.evaluate("window.__pwned") is None
+        text = click("ev-1")  # Saraqeb: the point and the "near" circle under it, point first
+        assert text.index("Strike on Saraqeb.") < text.index("(near_settlement)")
+        p.evaluate("() => { geoMap.map.closePopup(); }")
+        p.wait_for_function("!document.querySelector('.leaflet-popup')")
+        p.evaluate("() => { geoMap.map.setView(geoMap.pointOf('ev-hostile'), 8, {animate: false}); }")
+        x, y = p.evaluate("id => { const m = geoMap.map, pt = m.latLngToContainerPoint(geoMap.pointOf(id)), "
+                          "box = m.getContainer().getBoundingClientRect(); return [box.left + pt.x, "
+                          "box.top + pt.y]; }", "ev-hostile")
+        boxes = [p.locator(".leaflet-control-layers label", has_text=label).locator("input")
+                 for label in (PAYLOADS[1], "Fine", "Linked")]  # the outlets of the hostile event's reports
+        for box in boxes:
+            assert pixel(x, y) == 255
+            box.uncheck()
+        assert p.evaluate("geoMap.count()") == 2 and pixel(x, y) == 0  # no longer drawn or counted
+        for box in boxes:
+            box.check()
+        assert p.evaluate("geoMap.count()") == 3 and pixel(x, y) == 255
+        p.mouse.click(640, 890)  # nothing there: no popup
+        p.wait_for_timeout(300)
+        assert p.locator(".leaflet-popup-content").count() == 0
+        assert page.errors == [] and page.blocked == []
     finally:
         p.close()
 

@@ -16,7 +16,6 @@ column, a NUL character). A failure leaves the file as it was.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from geo.memory import gc_paused as _gc_paused
 from geo.store import StoreError
 from geo.store.gpkg_rows import _HELPERS, _INTS, _JSON, _NAMES, _SRS_ID, _arrow_table, _columns, _geometries
 from geo.store.gpkg_rows import _encode  # noqa: F401  (ingest encodes the rows it inserts with it)
@@ -300,19 +300,6 @@ class _Closing(sqlite3.Connection):
 
     def __exit__(self, *exc: object) -> None:  # type: ignore[override]
         self.close()
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while records are encoded: the millions of new lists and tuples would set
-    off full collections that walk every record (a third of the encoding time); the encoding makes no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager
