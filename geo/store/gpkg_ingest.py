@@ -171,6 +171,7 @@ class GpkgIngestBackend:
     def __init__(self, store: GpkgStore) -> None:
         self.store = store
         self.label = str(store.path)
+        self._conn: sqlite3.Connection | None = None
 
     def prepare(self) -> None:
         """Create the store if needed (atomically: built aside, then linked into place) and its tables."""
@@ -236,13 +237,21 @@ class GpkgIngestBackend:
     def transaction(self) -> Iterator[GpkgIngestTx]:
         """One write transaction (BEGIN IMMEDIATE: writers take turns; 60 s busy timeout)."""
         try:
-            with _connect(self.store.path) as conn:
-                conn.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable at checkpoints, never corrupt
-                with _transaction(conn):
-                    yield GpkgIngestTx(conn)
+            if self._conn is None:  # one connection for the run: closing it checkpoints the WAL, which costs
+                self._conn = _connect(self.store.path)
+                self._conn.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable at checkpoints, never corrupt
+            with _transaction(self._conn):
+                yield GpkgIngestTx(self._conn)
         except sqlite3.DatabaseError as exc:
+            self.close()
             raise StoreError(f"cannot write to the event store {self.store.path} ({exc}); the articles committed "
                              "before this one are kept") from exc
+
+    def close(self) -> None:
+        """Close the run's connection (the next transaction opens another)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def count(self) -> int:
         return self.store.count()

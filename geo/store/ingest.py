@@ -55,6 +55,8 @@ class IngestBackend(Protocol):
 
     def transaction(self) -> Any: ...
 
+    def close(self) -> None: ...
+
     def count(self) -> int: ...
 
 
@@ -204,8 +206,11 @@ class Ingester:
 
     def _run(self, articles: Sequence[Article], tally: _Tally, *, replacing: set[str]) -> None:
         failed: list[tuple[Article, str]] = []
-        for article, mentions, reports in self.extractor.analyse_all(articles, desc="ingest", failed=failed):
-            self._commit(article, mentions, reports, tally, replace=article.content_hash in replacing)
+        try:
+            for article, mentions, reports in self.extractor.analyse_all(articles, desc="ingest", failed=failed):
+                self._commit(article, mentions, reports, tally, replace=article.content_hash in replacing)
+        finally:
+            self.backend.close()
         tally.failed.extend((a.path, message) for a, message in failed)
 
     def _commit(self, article: Article, mentions: list[dict[str, Any]], reports: list[Report], tally: _Tally, *,

@@ -154,5 +154,8 @@ class PgIngestBackend:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (INGEST_LOCK,))
             yield PgIngestTx(conn)
 
+    def close(self) -> None:
+        """Nothing to release: the store keeps its connection for the process."""
+
     def count(self) -> int:
         return self.store.count()
