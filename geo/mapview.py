@@ -141,7 +141,8 @@ geoEventsLoad({{ this._parent.get_name() }}, "geo-data", "geo-options");
     parts = {
         "title": f"<title>{esc(title or 'geo-events map')}</title>",
         "css": f"<style>{_CSS}</style>",
-        "script": "<script>" + files("geo").joinpath("mapview.js").read_text(encoding="utf-8") + "</script>",
+        "script": "".join("<script>" + files("geo").joinpath(name).read_text(encoding="utf-8") + "</script>"
+                          for name in ("mapcanvas.js", "mapview.js")),
         "data": _data_script(data, texts_later=mode == "canvas"),
         "options": f'<script type="application/json" id="geo-options">{_json_script(options)}</script>',
     }

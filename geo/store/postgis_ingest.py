@@ -23,7 +23,7 @@ from geo.reports import Report
 from geo.store.gpkg_ingest import (ARTICLE_COLUMNS, article_row, article_values, mention_values, report_row,
                                    report_values)
 from geo.store.gpkg_rows import _columns
-from geo.store.postgis import _arrow_rows, _copy_insert
+from geo.store.postgis_rows import _arrow_rows, _copy_insert
 
 if TYPE_CHECKING:
     import psycopg

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from geo.errors import UsageError
-from geo.store.postgis import read_frame, region_wkb
+from geo.store.postgis_rows import read_frame, region_wkb
 from geo.store.query import GEO_PRECISION_ORDER, SLIVER, _day, _values, refine
 
 if TYPE_CHECKING:

@@ -1,0 +1,200 @@
+"""Rows in and out of PostGIS for :class:`~geo.store.postgis.PgStore`: records → Arrow → CSV → ``COPY`` into a
+temporary table → ``INSERT … ON CONFLICT``; and ``COPY (SELECT …) TO STDOUT`` → Arrow's CSV parser → the
+GeoDataFrame the GeoPackage store returns."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import TYPE_CHECKING, Any
+
+from geo.store import StoreError
+from geo.store.gpkg_rows import _COLUMNS, _INTS, _NAMES, _REALS, _shapes
+
+if TYPE_CHECKING:
+    import geopandas
+    import psycopg
+    import pyarrow
+    from shapely.geometry.base import BaseGeometry
+
+__all__ = ["read_frame", "region_wkb"]
+
+log = logging.getLogger(__name__)
+
+_TEXT_C = frozenset({"id", "date", "date_end"})  # compared and sorted bytewise, as SQLite and Python do
+
+
+def _type(name: str) -> str:
+    if name in _INTS:
+        return "bigint"
+    if name in _REALS:
+        return "double precision"
+    return 'text COLLATE "C"' if name in _TEXT_C else "text"
+
+
+_EVENT_COLUMNS = ", ".join(f'"{name}" {_type(name)}' + (" NOT NULL" if name == "id" else "") for name, _ in _COLUMNS)
+
+
+# -- COPY in and out -----------------------------------------------------------------------------------------------
+
+_GEOM = "geom"
+_COLUMN_LIST = ", ".join(f'"{name}"' for name in _NAMES)
+_MOVE = (f"INSERT INTO events ({_COLUMN_LIST}, geom) SELECT {_COLUMN_LIST}, CASE WHEN ST_NDims(geom) > 2 THEN "
+         "ST_Force2D(ST_SetSRID(geom, 4326)) ELSE ST_SetSRID(geom, 4326) END FROM geo_new")
+_UPDATE = ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in (*_NAMES[1:], _GEOM))
+_BATCH = 50_000
+#: Rows from which a write into a smaller table drops the secondary indexes and builds them again after.
+_BULK = 20_000
+
+
+def _arrow_rows(columns: dict[str, list[Any]], geometries: list[Any]) -> pyarrow.Table:
+    """The rows as an Arrow table for COPY: the columns with their SQL types, ``geom`` as hex WKB."""
+    import binascii
+
+    import numpy as np
+    import pyarrow
+    import shapely
+
+    arrays = {}
+    for name in _NAMES:
+        values = columns[name]
+        kind = pyarrow.int64() if name in _INTS else pyarrow.float64() if name in _REALS else pyarrow.string()
+        try:
+            array = pyarrow.array(values, type=kind, from_pandas=name in _REALS)  # NaN -> NULL, as in the GPKG
+        except (pyarrow.ArrowException, TypeError, ValueError, OverflowError) as exc:
+            if kind != pyarrow.string():
+                raise StoreError(f"column {name!r} holds a value PostgreSQL cannot store as {kind} ({exc})") from exc
+            array = pyarrow.array([_text(v) for v in values], type=kind)  # as SQLite's TEXT affinity
+        data = array.buffers()[-1] if kind == pyarrow.string() else None
+        if data is not None and not np.frombuffer(data, dtype=np.uint8).all():
+            bad = next(columns["id"][i] for i, v in enumerate(array.to_pylist()) if v and "\x00" in v)
+            raise StoreError(f"event {bad!r}: column {name!r} holds a NUL character, which PostgreSQL text cannot "
+                             "store; remove it from the record")
+        arrays[name] = array
+    points, xy, others, shapes = _shapes(geometries)
+    hexes: list[str | None] = [None] * len(geometries)
+    if len(points):
+        from geo.store.gpkg_rows import _point_wkb
+
+        data = binascii.hexlify(_point_wkb(xy)).decode()
+        for k, i in enumerate(points):
+            hexes[i] = data[k * 42:(k + 1) * 42]
+    for i, wkb in zip(others, shapely.to_wkb(shapes, hex=True, flavor="iso"), strict=True):
+        hexes[i] = wkb
+    arrays[_GEOM] = pyarrow.array(hexes, type=pyarrow.string())
+    return pyarrow.table(arrays)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(int(value))
+    return str(value)
+
+
+def _copy_insert(conn: psycopg.Connection[Any], table: pyarrow.Table, *, replace: bool) -> tuple[int, int]:
+    """COPY the rows into a temporary table, then into ``events``; (rows inserted, rows replaced)."""
+    import pyarrow.csv
+
+    conn.execute(f"CREATE TEMP TABLE geo_new ({_EVENT_COLUMNS.replace(' NOT NULL', '')}, geom geometry) "
+                 "ON COMMIT DROP")
+    options = pyarrow.csv.WriteOptions(include_header=False, quoting_style="needed")
+    with conn.cursor().copy(f"COPY geo_new ({_COLUMN_LIST}, geom) FROM STDIN (FORMAT csv)") as copy:
+        for batch in table.to_batches(max_chunksize=_BATCH):
+            buffer = io.BytesIO()
+            pyarrow.csv.write_csv(batch, buffer, options)
+            copy.write(buffer.getbuffer())
+    rebuild = _drop_indexes(conn) if table.num_rows >= _BULK and _fewer_rows(conn, table.num_rows) else []
+    try:
+        return _move(conn, replace=replace)
+    finally:
+        for definition in rebuild:
+            conn.execute(definition)  # type: ignore[arg-type]  # from pg_get_indexdef
+
+
+def _fewer_rows(conn: psycopg.Connection[Any], n: int) -> bool:
+    """Whether ``events`` holds fewer than ``n`` rows (counting at most ``n``)."""
+    row = conn.execute("SELECT count(*) FROM (SELECT 1 FROM events LIMIT %s) AS head", (n,)).fetchone()
+    return row is not None and row[0] < n
+
+
+def _drop_indexes(conn: psycopg.Connection[Any]) -> list[str]:
+    """Drop the secondary (non-unique) indexes of ``events`` for a bulk load; their definitions, to rebuild them
+    after it in the same transaction (a sorted build is several times faster than row-by-row upkeep)."""
+    rows = conn.execute("SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = "
+                        "x.indexrelid WHERE x.indrelid = 'events'::regclass AND NOT x.indisunique").fetchall()
+    conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    for name, _ in rows:
+        conn.execute(f'DROP INDEX "{name}"')  # type: ignore[arg-type]  # a name from the catalogue
+    return [definition for _, definition in rows]
+
+
+def _move(conn: psycopg.Connection[Any], *, replace: bool) -> tuple[int, int]:
+    if replace:
+        row = conn.execute(f"WITH moved AS ({_MOVE} ON CONFLICT (id) DO UPDATE SET {_UPDATE} "  # type: ignore[arg-type]
+                           "RETURNING xmax = 0 AS fresh) SELECT count(*) FILTER (WHERE fresh), count(*) FROM moved"
+                           ).fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1]) - int(row[0])
+    cursor = conn.execute(f"{_MOVE} ON CONFLICT (id) DO NOTHING")  # type: ignore[arg-type]
+    return cursor.rowcount, 0
+
+
+def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, order: str,
+               limit: int | None = None) -> geopandas.GeoDataFrame:
+    """Rows of ``events`` (``where``: a condition with psycopg placeholders for ``params``) as the GeoDataFrame
+    the GeoPackage store returns: same columns, same dtypes (read through Arrow's CSV parser).
+
+    A text column without any value is an object column of None, as GDAL reads it; with ``limit``, that is
+    decided on every row matching ``where``, as when the GeoPackage frame is cut after reading."""
+    import geopandas
+    import numpy as np
+    import pandas
+    import pyarrow
+    import pyarrow.csv
+    import shapely
+
+    sql = (f"COPY (SELECT {_COLUMN_LIST}, encode(ST_AsBinary(geom), 'hex') FROM events {where} ORDER BY {order}"
+           f"{' LIMIT %s' if limit is not None else ''}) TO STDOUT (FORMAT csv)")
+    chunks = []
+    with conn.cursor().copy(sql, [*params, *([limit] if limit is not None else [])]) as copy:  # type: ignore[arg-type]
+        for data in copy:
+            chunks.append(bytes(data))
+    types = {name: pyarrow.int64() if name in _INTS else pyarrow.float64() if name in _REALS else pyarrow.string()
+             for name in _NAMES}
+    types[_GEOM] = pyarrow.string()
+    if chunks:
+        table = pyarrow.csv.read_csv(
+            io.BytesIO(b"".join(chunks)),
+            read_options=pyarrow.csv.ReadOptions(column_names=list(types), block_size=1 << 24),
+            parse_options=pyarrow.csv.ParseOptions(newlines_in_values=True),
+            convert_options=pyarrow.csv.ConvertOptions(column_types=types, null_values=[""],
+                                                       strings_can_be_null=True, quoted_strings_can_be_null=False))
+    else:
+        table = pyarrow.schema(list(types.items())).empty_table()
+    text = pandas.StringDtype(na_value=np.nan)
+    frame = table.drop_columns([_GEOM]).to_pandas(
+        types_mapper={pyarrow.string(): text, pyarrow.large_string(): text}.get)
+    empty = [name for name, column in zip(table.column_names, table.columns, strict=True)
+             if name != _GEOM and pyarrow.types.is_string(column.type) and column.null_count == len(column)]
+    if limit is not None:  # the dtypes of all the matching rows, as when the GeoPackage frame is cut after reading
+        ints = sorted(_INTS & set(_NAMES))
+        counts = ", ".join(f'count("{name}")' for name in (*empty, *ints))
+        row = conn.execute(f"SELECT count(*), {counts} FROM events {where}", params).fetchone()  # type: ignore[arg-type]
+        assert row is not None
+        for name, count in zip(ints, row[1 + len(empty):], strict=True):
+            if count < row[0]:
+                frame[name] = frame[name].astype("float64")
+        empty = [name for name, count in zip(empty, row[1:], strict=False) if not count]
+    for name in empty:
+        frame[name] = np.full(len(frame), None, dtype=object)  # as the GeoPackage reader
+    shapes = shapely.from_wkb(table.column(_GEOM).to_numpy(zero_copy_only=False))
+    return geopandas.GeoDataFrame(frame, geometry=shapes, crs="EPSG:4326")
+
+
+def region_wkb(geometry: BaseGeometry) -> bytes:
+    """ISO WKB of a shapely geometry, for ``ST_GeomFromWKB(%s, 4326)``."""
+    import shapely
+
+    return bytes(shapely.to_wkb(geometry, flavor="iso"))
