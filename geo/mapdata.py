@@ -372,9 +372,9 @@ def _popup(record: Mapping[str, Any], s: _Strings, sources: list[tuple[Any, ...]
 def mention_points(mentions: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
     """Resolved mentions as ``[lat, lon, tooltip]`` (escaped); abstained mentions are left out.
 
-    >>> mention_points([{"text": "Saraqeb", "name": "Saraqib", "kind": "populated_place", "lat": 35.86,
-    ...                  "lon": 36.8, "confidence": 0.9, "role": "literal", "article": "a1"}])
-    [[35.86, 36.8, 'Saraqeb → Saraqib (populated place, literal, 0.90) · a1']]
+    >>> mention_points([{"text": "Halab", "name": "Aleppo", "kind": "populated_place", "lat": 36.2,
+    ...                  "lon": 37.16, "confidence": 0.9, "role": "literal", "article": "a1"}])
+    [[36.2, 37.16, 'Halab → Aleppo (populated place, literal, 0.90) · a1']]
     """
     points = []
     for m in mentions:
