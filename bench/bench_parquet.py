@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_store import IDLIB, SARAQEB, SINCE, START, UNTIL, in_memory_bound  # noqa: E402
+from bench_store import IDLIB, SARAQEB, SINCE, START, UNTIL, draws, in_memory_bound  # noqa: E402
 
 from geo.store.dask_query import dask_query  # noqa: E402
 from geo.store.export import export_events  # noqa: E402
@@ -53,18 +53,12 @@ def synthetic_frame(n: int, seed: int = 7):  # type: ignore[no-untyped-def]
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    rng = np.random.default_rng(seed)
-    syria = rng.random(n) < 0.3
-    lon = np.where(syria, rng.uniform(35.5, 37.5, n), rng.uniform(25, 60, n)).round(5)
-    lat = np.where(syria, rng.uniform(35, 37, n), rng.uniform(12, 42, n)).round(5)
-    day = rng.integers(0, 3 * 365, n)
-    span = np.where(rng.random(n) < 0.7, 0, rng.integers(0, 10, n))
-    line = rng.random(n) < 0.05
+    lon, lat, day, span, line = draws(n, seed)
     start = np.datetime64(START.isoformat())
     dates = pa.array((start + day).astype("datetime64[D]").astype(str))
     ends = pa.array((start + day + span).astype("datetime64[D]").astype(str))
     number = pa.array(np.arange(n)).cast(pa.string())
-    which = rng.integers(0, len(OUTLETS), n)
+    which = np.arange(n) % len(OUTLETS)  # as synthetic() in bench_store.py
     outlet = pa.array(OUTLETS).take(pa.array(which))
 
     def join(*parts: object) -> pa.Array:

@@ -24,14 +24,13 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_store import IDLIB, SARAQEB, SINCE, UNTIL, in_memory_bound, synthetic  # noqa: E402
+from bench_store import synthetic, time_queries  # noqa: E402
 
 from geo.store.postgis import PgStore  # noqa: E402
 
@@ -52,29 +51,7 @@ def run(url: str, n: int) -> None:
         size = conn.execute("SELECT pg_total_relation_size('events')").fetchone()
     print(f"analyze {time.perf_counter() - t:6.2f} s  (table + indexes {size[0] / 1e6 if size else 0:.0f} MB)")
 
-    xs = np.array([r["lon"] for r in records])
-    ys = np.array([r["lat"] for r in records])
-    d0 = np.array([r["date"] for r in records], dtype="datetime64[D]")
-    d1 = np.array([r["date_end"] for r in records], dtype="datetime64[D]")
-
-    for _ in range(3):  # the last run is the warm figure
-        t = time.perf_counter()
-        poly = store.query(polygon=IDLIB, since=SINCE, until=UNTIL)
-        t_poly = time.perf_counter() - t
-        t = time.perf_counter()
-        near = store.query(near=SARAQEB, radius_km=25)
-        t_near = time.perf_counter() - t
-    print(f"polygon+4 months  {t_poly:6.3f} s  {len(poly):,} events (GeoDataFrame; target ≤ 0.2 s)")
-    print(f"25 km radius      {t_near:6.3f} s  {len(near):,} events (GeoDataFrame; target ≤ 0.2 s)")
-
-    m_poly, hit, m_near, near_hit = in_memory_bound(xs, ys, d0, d1)
-    print(f"in-memory numpy/shapely (representative points only, indices only): polygon+dates {m_poly:.3f} s "
-          f"({len(hit):,}), radius {m_near:.3f} s ({len(near_hit):,})")
-
-    more = [{**r, "id": f"new-{i}"} for i, r in enumerate(records[:1000])] + records[:1000]
-    t = time.perf_counter()
-    result = store.write_events(more)
-    print(f"append  {time.perf_counter() - t:6.2f} s  ({result.inserted:,} new, {result.skipped:,} already stored)")
+    time_queries(store, records, target=0.2, runs=3)
 
 
 def main() -> None:

@@ -29,8 +29,9 @@ def add_commands(commands: Any, subparser: Callable[..., argparse.ArgumentParser
         "  geo query --within Idlib --since 2020-02-01    geo export --format gpkg -o idlib-events.gpkg\n",
     )
     ingest.add_argument("paths", nargs="*", metavar="PATH", help="article files, directories, globs, or - for stdin")
-    ingest.add_argument("--db", metavar="FILE|URL", help="the event store: a GeoPackage (default: events.gpkg in "
-                        "this directory) or a postgresql://user@host/db URL (PostGIS)")
+    ingest.add_argument("--db", metavar="FILE|URL", default="events.gpkg",
+                        help="the event store: a GeoPackage (default: events.gpkg in this directory) or a "
+                             "postgresql://user@host/db URL (PostGIS)")
     ingest.add_argument("--reprocess", action="store_true",
                         help="run the pipeline again, replacing reports: on the PATHs given even when stored, or "
                              "without PATHs on every stored article (--outdated: only those of another version)")
@@ -49,7 +50,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from geo.output import to_json, to_lines
     from geo.store import open_store, redact
     from geo.store.postgis import is_postgres_url
-    from geo.store.ingest import Ingester, store_path
+    from geo.store.ingest import Ingester
 
     if not args.paths and not args.reprocess:
         raise UsageError("give article PATHs to ingest, or --reprocess to run the stored articles again")
@@ -59,7 +60,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         raise UsageError("'-' (stdin) may be given once")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    store = open_store(store_path(args.db))
+    store = open_store(args.db)
     errors: list[str] = []
     articles = sorted(read_articles(args.paths, errors=errors), key=lambda a: a.path) if args.paths else []
     ingester = Ingester(store, EventExtractor(geoparser(args), jobs=args.jobs))
@@ -67,7 +68,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         result = ingester.ingest(articles, reprocess=args.reprocess)
     else:
         result = ingester.reprocess(outdated_only=args.outdated)
-    db = store_path(args.db)
+    db = args.db
     summary = {"db": redact(db) if is_postgres_url(db) else db, **result.to_dict(), "unreadable": len(errors)}
     print(to_json(summary) if args.format == "json" else to_lines(summary))
     if errors or result.failed:

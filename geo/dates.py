@@ -600,6 +600,12 @@ def _scan(text: str, start: int, end: int) -> tuple[DateExpression, ...]:
                 built = rule.build(match, text)
                 if built is not None:
                     found.append((order, built))
+    return _longest_first(found)
+
+
+def _longest_first(found: list[tuple[int, DateExpression]]) -> tuple[DateExpression, ...]:
+    """Non-overlapping expressions from ``(rule order, expression)`` pairs: the longest first, then the earliest,
+    then the earlier rule; in text order."""
     found.sort(key=lambda f: (f[1].start - f[1].end, f[1].start, f[0]))
     chosen: list[DateExpression] = []
     for _, expr in found:

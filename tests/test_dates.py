@@ -381,12 +381,7 @@ def _scan_everywhere(text: str, start: int = 0, end: int | None = None) -> list[
         for match in rule.pattern.finditer(text, start, len(text) if end is None else end):
             if (built := rule.build(match, text)) is not None:
                 found.append((order, built))
-    found.sort(key=lambda f: (f[1].start - f[1].end, f[1].start, f[0]))
-    chosen: list[DateExpression] = []
-    for _, expr in found:
-        if all(expr.end <= c.start or expr.start >= c.end for c in chosen):
-            chosen.append(expr)
-    return sorted(chosen, key=lambda e: e.start)
+    return list(dates._longest_first(found))  # the same choice among them; the windows are what is tested
 
 
 _FRAGMENTS = [

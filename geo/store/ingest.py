@@ -279,8 +279,3 @@ def _remerge(tx: GpkgIngestTx, new: Sequence[Report], touched: set[str]) -> tupl
                       [event.to_dict() for event in built])
     tx.set_event_ids([(event.id, report.id) for event in built for report in event.reports])
     return len(built), len(gone)
-
-
-def store_path(path: str | None) -> str:
-    """The store the CLI uses: ``path``, else ``events.gpkg`` in the current directory."""
-    return path or "events.gpkg"
