@@ -10,13 +10,14 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from geo.store import StoreError, WriteResult
+from geo.store import GpkgStore, StoreError, WriteResult, query
 from geo.store.postgis import MIGRATIONS, SCHEMA_VERSION, PgStore, redact
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -177,6 +178,33 @@ def test_gist_indexes_answer_region_and_radius_queries(url: str) -> None:
         plan = "\n".join(row[0] for row in _sql(url, f"EXPLAIN SELECT id FROM events {where}", tuple(params)))
         assert index in plan, plan
     assert len(store.query(near=(35.2, 36.2), radius_km=5)) > 0
+
+
+def test_region_and_dates_are_answered_from_one_index(url: str) -> None:
+    """With btree_gist (PostgreSQL's contrib, installed with the server on Debian), the GiST index holds the dates
+    too: a polygon + date query finds its rows in the index, and answers as the GeoPackage does."""
+    from shapely.geometry import box
+
+    from geo.store.postgis_query import where_clause
+
+    if not _sql(url, "SELECT 1 FROM pg_available_extensions WHERE name = 'btree_gist'"):
+        assert not os.environ.get("CI"), "btree_gist must be available in CI"
+        pytest.skip("this PostgreSQL has no btree_gist extension")
+    store = PgStore(url)
+    records = _points(20_000)
+    store.write_events(records)
+    _sql(url, "ANALYZE events")
+    indexes = {name for (name,) in _sql(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
+    assert "events_geom_date" in indexes and "events_geom" not in indexes
+    filters = {"polygon": box(36.1, 35.1, 36.3, 35.3), "since": "2020-03-01", "until": "2020-03-10"}
+    where, params = where_clause(**filters)
+    plan = "\n".join(row[0] for row in _sql(url, f"EXPLAIN SELECT id FROM events {where}", tuple(params)))
+    assert "events_geom_date" in plan and "events_date" not in plan, plan
+    gpkg = GpkgStore(Path(tempfile.mkdtemp()) / "events.gpkg")
+    gpkg.write_events(records)
+    want = query(gpkg, **filters)
+    assert len(want) > 0
+    assert query(store, **filters)["id"].tolist() == want["id"].tolist()
 
 
 HOSTILE = ["x' OR '1'='1", "'; DROP TABLE events; --", "100%", "a_b", "back\\slash", "%s", "$1", "\"quoted\"",

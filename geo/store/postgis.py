@@ -8,7 +8,10 @@ Layout (created and upgraded by :data:`MIGRATIONS`): table ``events`` with the G
 values as the same JSON text, so both back ends return identical frames; ``id``, ``date``, ``date_end`` in the
 "C" collation so they compare and sort as in SQLite and Python), ``geom geometry(Geometry, 4326)`` with a GiST
 index and a GiST index on ``geography(geom)`` for radius queries (``ST_DWithin`` on the spheroid: correct across
-the antimeridian and the poles); ``geo_meta`` holding ``schema_version``; the ingest tables ``articles``,
+the antimeridian and the poles). Where the ``btree_gist`` extension can be created (PostgreSQL's contrib, a
+trusted extension), the geometry index also holds ``date`` and ``coalesce(date_end, date)``, so a region + date
+query finds its rows in the index alone. Bulk writes insert rows in the Hilbert order of ``ORDER BY geom``, so
+the rows of one region share few table pages. ``geo_meta`` holding ``schema_version``; the ingest tables ``articles``,
 ``reports``, ``mentions`` (see :mod:`geo.store.postgis_ingest`).
 
 Writing: records are encoded as for the GeoPackage (:func:`geo.store.gpkg_rows._columns`), turned into CSV by
@@ -72,6 +75,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "record text NOT NULL)",
         "CREATE INDEX mentions_article ON mentions (content_hash)",
         "CREATE INDEX mentions_place ON mentions (place_id)",
+    ),
+    (  # one GiST index on the geometry and the dates: a region + date query reads only the rows it returns
+        "DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS btree_gist; "
+        "CREATE INDEX events_geom_date ON events USING gist (geom, date, (coalesce(date_end, date))); "
+        "DROP INDEX events_geom; "
+        "EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'btree_gist is not available (%), events keep the GiST index on "
+        "geom alone', SQLERRM; END $$",
     ),
 )
 #: The layout version this code writes; a database with a newer one is refused.

@@ -139,5 +139,7 @@ def query(store: PgStore, *, limit: int | None = None, **filters: Any) -> geopan
     text = filters.get("text")
     exact = any(lists.values()) or bool(text)
     with store.connect() as conn:
-        frame = read_frame(conn, where, params, order="date NULLS LAST, id", limit=None if exact else limit)
+        limit_sql = None if exact else limit  # refine() sorts: the server orders only to cut at the limit
+        frame = read_frame(conn, where, params, order="date NULLS LAST, id" if limit_sql is not None else None,
+                           limit=limit_sql)
     return refine(frame, lists=lists, text=text, limit=limit)

@@ -38,9 +38,15 @@ _EVENT_COLUMNS = ", ".join(f'"{name}" {_type(name)}' + (" NOT NULL" if name == "
 # -- COPY in and out -----------------------------------------------------------------------------------------------
 
 _GEOM = "geom"
+_X, _Y = "geom_x", "geom_y"
+_IS_POINT = "GeometryType(geom) = 'POINT' AND NOT ST_IsEmpty(geom)"
+#: The geometry as read: hex WKB, or for a point NULL and its x and y (floats print exactly: extra_float_digits).
+_GEOMETRY_COLUMNS = (f"CASE WHEN {_IS_POINT} THEN NULL ELSE encode(ST_AsBinary(geom), 'hex') END, "
+                     f"CASE WHEN {_IS_POINT} THEN ST_X(geom) END, CASE WHEN {_IS_POINT} THEN ST_Y(geom) END")
 _COLUMN_LIST = ", ".join(f'"{name}"' for name in _NAMES)
+#: New rows in the Hilbert order of ``ORDER BY geom``: the rows of one region share few table pages.
 _MOVE = (f"INSERT INTO events ({_COLUMN_LIST}, geom) SELECT {_COLUMN_LIST}, CASE WHEN ST_NDims(geom) > 2 THEN "
-         "ST_Force2D(ST_SetSRID(geom, 4326)) ELSE ST_SetSRID(geom, 4326) END FROM geo_new")
+         "ST_Force2D(ST_SetSRID(geom, 4326)) ELSE ST_SetSRID(geom, 4326) END FROM geo_new ORDER BY geom")
 _UPDATE = ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in (*_NAMES[1:], _GEOM))
 _BATCH = 50_000
 #: Rows from which a write into a smaller table drops the secondary indexes and builds them again after.
@@ -141,10 +147,14 @@ def _move(conn: psycopg.Connection[Any], *, replace: bool) -> tuple[int, int]:
     return cursor.rowcount, 0
 
 
-def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, order: str,
+def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, order: str | None,
                limit: int | None = None) -> geopandas.GeoDataFrame:
     """Rows of ``events`` (``where``: a condition with psycopg placeholders for ``params``) as the GeoDataFrame
-    the GeoPackage store returns: same columns, same dtypes (read through Arrow's CSV parser).
+    the GeoPackage store returns: same columns, same dtypes (read through Arrow's CSV parser). ``order``: an
+    ``ORDER BY`` list, or None for any order (the caller sorts).
+
+    The query runs without JIT compilation (its estimate of rows is often far off for spatial conditions, and
+    compiling then costs more than the query) and with room to sort in memory.
 
     A text column without any value is an object column of None, as GDAL reads it; with ``limit``, that is
     decided on every row matching ``where``, as when the GeoPackage frame is cut after reading."""
@@ -155,15 +165,18 @@ def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, 
     import pyarrow.csv
     import shapely
 
-    sql = (f"COPY (SELECT {_COLUMN_LIST}, encode(ST_AsBinary(geom), 'hex') FROM events {where} ORDER BY {order}"
-           f"{' LIMIT %s' if limit is not None else ''}) TO STDOUT (FORMAT csv)")
+    sql = (f"COPY (SELECT {_COLUMN_LIST}, {_GEOMETRY_COLUMNS} FROM events {where}"
+           f"{f' ORDER BY {order}' if order else ''}{' LIMIT %s' if limit is not None else ''}) TO STDOUT (FORMAT csv)")
+    conn.execute("SET LOCAL jit = off")
+    conn.execute("SET LOCAL work_mem = '64MB'")
+    conn.execute("SET LOCAL extra_float_digits = 1")  # the shortest text that reads back as the same double
     chunks = []
     with conn.cursor().copy(sql, [*params, *([limit] if limit is not None else [])]) as copy:  # type: ignore[arg-type]
         for data in copy:
             chunks.append(bytes(data))
     types = {name: pyarrow.int64() if name in _INTS else pyarrow.float64() if name in _REALS else pyarrow.string()
              for name in _NAMES}
-    types[_GEOM] = pyarrow.string()
+    types.update({_GEOM: pyarrow.string(), _X: pyarrow.float64(), _Y: pyarrow.float64()})
     if chunks:
         table = pyarrow.csv.read_csv(
             io.BytesIO(b"".join(chunks)),
@@ -174,10 +187,10 @@ def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, 
     else:
         table = pyarrow.schema(list(types.items())).empty_table()
     text = pandas.StringDtype(na_value=np.nan)
-    frame = table.drop_columns([_GEOM]).to_pandas(
+    frame = table.drop_columns([_GEOM, _X, _Y]).to_pandas(
         types_mapper={pyarrow.string(): text, pyarrow.large_string(): text}.get)
     empty = [name for name, column in zip(table.column_names, table.columns, strict=True)
-             if name != _GEOM and pyarrow.types.is_string(column.type) and column.null_count == len(column)]
+             if name in _NAMES and pyarrow.types.is_string(column.type) and column.null_count == len(column)]
     if limit is not None:  # the dtypes of all the matching rows, as when the GeoPackage frame is cut after reading
         ints = sorted(_INTS & set(_NAMES))
         counts = ", ".join(f'count("{name}")' for name in (*empty, *ints))
@@ -190,6 +203,10 @@ def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, 
     for name in empty:
         frame[name] = np.full(len(frame), None, dtype=object)  # as the GeoPackage reader
     shapes = shapely.from_wkb(table.column(_GEOM).to_numpy(zero_copy_only=False))
+    xs = table.column(_X).to_numpy(zero_copy_only=False)
+    points = np.flatnonzero(~np.isnan(xs))
+    if len(points):  # points come as two numbers: no WKB to write, send and parse
+        shapes[points] = shapely.points(xs[points], table.column(_Y).to_numpy(zero_copy_only=False)[points])
     return geopandas.GeoDataFrame(frame, geometry=shapes, crs="EPSG:4326")
 
 
