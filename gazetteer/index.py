@@ -289,6 +289,11 @@ class NameIndex:
             return []
         return [(names, Place(*stored)) for names, _, stored in found]
 
+    def stored_rows(self, key: str) -> tuple[tuple[tuple[tuple[str, str, bool], ...], int, tuple[Any, ...]], ...]:
+        """As :meth:`by_loose`, as stored: (names, row number, place as the positional arguments of :class:`Place`
+        without provenance, which :func:`~gazetteer.model.place_of` makes into the record)."""
+        return self._keys.get(key) or ()
+
     def has_key(self, key: str) -> bool:
         """True when some indexed name has the loose key ``key``."""
         return self._keys.get(key) is not None

@@ -30,6 +30,9 @@ __all__ = ["KeyStore", "read_build_id", "write_keystore"]
 MAGIC = b"GEOKEYS1"
 _HEADER = struct.Struct("<8sQQ32s")
 _SLOT = struct.Struct("<IIQ")
+_unpack_slot = _SLOT.unpack_from
+_crc32, _loads = zlib.crc32, marshal.loads
+_SLOTS_AT, _SLOT_SIZE = _HEADER.size, _SLOT.size
 
 
 def write_keystore(path: Path, items: Iterable[tuple[str, Any]], n_keys: int, build_id: str) -> None:
@@ -100,21 +103,21 @@ class KeyStore:
 
     def get(self, key: str) -> Any | None:
         """Return the rows stored for ``key``, or ``None``."""
-        crc = zlib.crc32(key.encode("utf-8"))
-        slot = crc & self._mask
-        mapped, unpack, base, size = self._map, _SLOT.unpack_from, _HEADER.size, _SLOT.size
+        crc = _crc32(key.encode("utf-8"))
+        mask, mapped = self._mask, self._map
+        slot = crc & mask
         while True:
-            slot_crc, length, offset = unpack(mapped, base + slot * size)
+            slot_crc, length, offset = _unpack_slot(mapped, _SLOTS_AT + slot * _SLOT_SIZE)
             if not length:
                 return None
             if slot_crc == crc:
                 try:
-                    stored_key, rows = marshal.loads(mapped[offset:offset + length])
+                    stored_key, rows = _loads(mapped[offset:offset + length])
                 except (EOFError, ValueError, TypeError) as exc:
                     raise IndexCorruptError(f"gazetteer key table {self.path} is damaged ({exc})") from exc
                 if stored_key == key:
                     return rows
-            slot = (slot + 1) & self._mask
+            slot = (slot + 1) & mask
 
     def close(self) -> None:
         """Unmap the file."""

@@ -40,6 +40,8 @@ _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 Near = tuple[float, float] | str | None
 
+_NO_IDS: frozenset[str] = frozenset()
+
 
 def _inside_point(geometry: dict[str, Any]) -> tuple[float, float]:
     """(lat, lon) of a point inside a GeoJSON polygon."""
@@ -182,21 +184,24 @@ class Gazetteer:
         text = " ".join((name or "").split())
         if not text or limit <= 0:
             return []
-        wanted_kinds = self._kinds(kinds)
+        wanted_kinds = None if kinds is None else self._kinds(kinds)
         code = self._country_code(country) if country else None
-        point = self._near_point(near)
+        point = None if near is None else self._near_point(near)
         variants: list[tuple[str, tuple[str, ...]]]
         if " " in text:  # generic terms need two words at least
             core, term, cue = split_generic(text)
             full = text[4:] if text[:4].lower() == "the " else text
             # The cue counts for the full name too: "Red Sea" is the sea before the province of that name.
             variants = [(full, cue), (core, cue)] if term else [(full, ())]
+            search = Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else _NO_IDS)
+            for number, (variant, cue_kinds) in enumerate(variants):
+                # "Mexico City" names the city before any "Mexico" that is a city
+                exact_matches(search, self._sources_of, variant, cue_kinds,
+                              0.9 if number and search.best else 1.0)
         else:
             variants = [(text, ())]
-        search = Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else frozenset())
-        for number, (variant, cue_kinds) in enumerate(variants):
-            # "Mexico City" names the city before any "Mexico" that is a city
-            exact_matches(search, self._sources_of, variant, cue_kinds, 0.9 if number and search.best else 1.0)
+            search = Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else _NO_IDS)
+            exact_matches(search, self._sources_of, text, ())
         if not search.best and self.online is not None:  # names nothing local knows, when asked for
             for place in self.online.lookup(variants[0][0], limit=limit):
                 kind = "exact" if place.name.casefold() == variants[0][0].casefold() else "normalized"
@@ -416,9 +421,9 @@ class Gazetteer:
 
     def _sources_of(self, key: str) -> list[tuple[Rows, bool]]:
         """The index rows, imported rows, then user-pack rows of a loose key, each with a "from a user pack" flag."""
-        found = [(self.index.by_loose(key), False)]
-        if self.has_imported:
-            found.append((self.imported.rows_of(key), False))
+        found: list[tuple[Rows, bool]] = [((self._index or self.index).stored_rows(key), False)]
+        if self._has_imported or (self._has_imported is None and self.has_imported):
+            found.append(([(names, None, place) for names, place in self.imported.rows_of(key)], False))
         if self.pack_paths and key in self.overlay.by_loose:
             found.append((self.overlay.by_loose[key], True))
         return found

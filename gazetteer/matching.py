@@ -4,24 +4,33 @@ in (index first, then user packs)."""
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
+from heapq import heappop, heappush, heappushpop
+from typing import Any
 
-from gazetteer.model import Candidate, Match, Place
+from gazetteer.model import Candidate, Place, candidate_of, place_of
 from gazetteer.normalize import ARTICLES, fold, loose, loose_from_fold, skeleton
-from gazetteer.rank import MATCH_SCORES, distance_km, prominence, score, upper_bound
+from gazetteer.rank import (
+    MATCH_SCORES, MATCH_WEIGHT, PROMINENCE_WEIGHT, USER_BONUS, distance_km, prominence, score, upper_bound,
+)
 from gazetteer.sources.packs import PackSource
 
-__all__ = ["KeysOf", "Overlay", "Rows", "RowsOf", "Search", "exact_matches", "fuzzy_matches"]
+__all__ = ["KeysOf", "Overlay", "Rows", "RowsOf", "Search", "StoredPlace", "exact_matches", "fuzzy_matches"]
 
 _FUZZY_MIN_RATIO = 0.8
 _FUZZY_MIN_SPELLING = 0.75
+_EXACT, _ALTERNATE, _NORMALIZED = MATCH_SCORES["exact"], MATCH_SCORES["alternate"], MATCH_SCORES["normalized"]
+_LOOSE, _LOOSE_ARTICLE = MATCH_SCORES["loose"], MATCH_SCORES["loose_article"]
 
-#: The places with a name of one loose key: (names as (name, folded, is preferred), place), most prominent first.
-Rows = list[tuple[tuple[tuple[str, str, bool], ...], Place]]
+#: A place as the index's key table stores it: the positional fields of :class:`Place` from ``id`` to
+#: ``prominence``; made into a :class:`Place` only when it is among the candidates returned.
+StoredPlace = tuple[Any, ...]
+#: The places with a name of one loose key, most prominent first: (names as (name, folded, is preferred), the
+#: place's row number in the index or ``None``, place) — the index's own row layout, so its rows need no copy.
+Rows = Sequence[tuple[tuple[tuple[str, str, bool], ...], int | None, Place | StoredPlace]]
 #: loose key → row lists, each with its "from a user pack" flag.
 RowsOf = Callable[[str], list[tuple[Rows, bool]]]
 #: consonant skeleton → loose keys.
@@ -33,7 +42,14 @@ def _without_articles(folded: str) -> str:
     return " ".join(w for w in words if w not in ARTICLES) if len(words) > 1 else folded
 
 
+def _prominence_of(place: Place | StoredPlace) -> float:
+    """The prominence of a place, stored or not."""
+    return place[13] if isinstance(place, tuple) else place.prominence  # type: ignore[no-any-return]
+
+
 def _has_article(folded: str) -> bool:
+    if " " not in folded:  # one word (or none): no article before another word
+        return False
     words = folded.split()
     return any(w in ARTICLES for w in words[:-1])
 
@@ -59,10 +75,10 @@ class Overlay:
                         continue
                     grouped[key].setdefault(place.id, ([], place))[0].append((name, folded, position == 0))
                     self.by_skeleton[skeleton(name)].add(key)
-        #: loose key → (names, place), most prominent place first, as in the index
+        #: loose key → (names, None, place), most prominent place first, as in the index
         self.by_loose: dict[str, Rows] = {
-            key: sorted(((tuple(names), place) for names, place in by_place.values()),
-                        key=lambda row: -row[1].prominence)
+            key: sorted(((tuple(names), None, place) for names, place in by_place.values()),
+                        key=lambda row: -_prominence_of(row[2]))
             for key, by_place in grouped.items()
         }
 
@@ -70,47 +86,62 @@ class Overlay:
 class Search:
     """One lookup's state: its filters, the best match per place, and the running k-th best score."""
 
-    __slots__ = ("best", "code", "heap", "kinds", "limit", "overridden", "point")
+    __slots__ = ("best", "code", "heap", "kinds", "limit", "overridden", "plain", "point")
 
     def __init__(self, limit: int, code: str | None, point: tuple[float, float] | None,
                  kinds: frozenset[str] | None, overridden: set[str] | frozenset[str]) -> None:
         #: place id → (-score, -prominence, place id, place, match type, matched name, match score): sorting these
         #: tuples ranks best first, ties to the more prominent place, then by id
-        self.best: dict[str, tuple[float, float, str, Place, str, str, float]] = {}
+        self.best: dict[str, tuple[float, float, str, Place | StoredPlace, str, str, float]] = {}
         self.heap: list[float] = []  # the `limit` best first-seen scores (a lower bound of the k-th best)
         self.limit, self.code, self.point, self.kinds, self.overridden = limit, code, point, kinds, overridden
+        #: no filter, no distance and no user pack: :meth:`offer` keeps every place on its score alone
+        self.plain = not (code or kinds or point or overridden)
 
-    def hopeless(self, place_prominence: float, cue: tuple[str, ...]) -> bool:
-        """True when no row of this prominence or less can enter the top ``limit`` any more."""
-        return len(self.heap) >= self.limit and upper_bound(place_prominence, bool(cue)) < self.heap[0]
+    def hopeless(self, place_prominence: float, cue: tuple[str, ...], user: bool = True) -> bool:
+        """True when no row of this prominence or less (from a user pack or not, as ``user`` says) can enter the
+        top ``limit`` any more."""
+        return len(self.heap) >= self.limit and upper_bound(place_prominence, bool(cue), user) < self.heap[0]
 
-    def offer(self, place: Place, match_type: str, name: str, match_score: float, user: bool,
+    def offer(self, place: Place | StoredPlace, match_type: str, name: str, match_score: float, user: bool,
               cue: tuple[str, ...]) -> None:
-        """Score a matched place and keep it if it passes the filters and beats its earlier match."""
-        if (self.code and place.country != self.code) or (self.kinds and place.kind not in self.kinds):
+        """Score a matched place (a :class:`Place` or a :data:`StoredPlace`) and keep it if it passes the filters
+        and beats its earlier match."""
+        if isinstance(place, tuple):
+            place_id, kind, country, place_prominence = place[0], place[2], place[8], place[13]
+        else:
+            place_id, kind, country, place_prominence = place.id, place.kind, place.country, place.prominence
+        if (self.code and country != self.code) or (self.kinds and kind not in self.kinds):
             return
-        if user is False and place.id in self.overridden:
+        if user is False and self.overridden and place_id in self.overridden:
             return  # a user pack row replaces the embedded record with the same id
         point = self.point
-        km = distance_km(point[0], point[1], place.lat, place.lon) if point else None
-        if cue:
-            value = score(match_score, place.prominence, place.kind in cue, place.kind not in cue, km, user)
+        if point:
+            lat, lon = (place[3], place[4]) if isinstance(place, tuple) else (place.lat, place.lon)
+            km: float | None = distance_km(point[0], point[1], lat, lon)
         else:
-            value = score(match_score, place.prominence, False, False, km, user)
-        old = self.best.get(place.id)
+            km = None
+        if cue:
+            value = score(match_score, place_prominence, kind in cue, kind not in cue, km, user)
+        else:
+            value = score(match_score, place_prominence, False, False, km, user)
+        best = self.best
+        old = best.get(place_id)
         if old is None:
             heap = self.heap
-            heapq.heappush(heap, value)
+            heappush(heap, value)
             if len(heap) > self.limit:
-                heapq.heappop(heap)
+                heappop(heap)
         elif -value >= old[0]:
             return
-        self.best[place.id] = (-value, -place.prominence, place.id, place, match_type, name, match_score)
+        best[place_id] = (-value, -place_prominence, place_id, place, match_type, name, match_score)
 
     def ranked(self) -> list[Candidate]:
-        """The best ``limit`` candidates, best first (ties: more prominent, then by id)."""
-        top = sorted(self.best.values())[:self.limit] if len(self.best) > 1 else list(self.best.values())
-        return [Candidate(place, Match(kind, name, match), -neg_value)
+        """The best ``limit`` candidates, best first (ties: more prominent, then by id); stored places are made
+        into :class:`Place` records here, for these candidates only."""
+        best = self.best
+        top = sorted(best.values())[:self.limit] if len(best) > 1 else list(best.values())
+        return [candidate_of(place_of(place) if isinstance(place, tuple) else place, kind, name, match, -neg_value)
                 for neg_value, _, _, place, kind, name, match in top]
 
 
@@ -121,35 +152,67 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
     q_loose = loose_from_fold(q_fold)
     if not q_loose:
         return
-    q_casefold = text.casefold()
-    q_code = text.isupper()
+    q_casefold: str | None = None  # text.casefold(), when first needed
     short = len(q_loose) <= 3  # "US", "UK", "Osh": loose folds would merge unrelated short names
     q_bare = _without_articles(q_fold) if short else q_fold
     q_article: bool | None = None
+    heap, limit, offer, kept = search.heap, search.limit, search.offer, search.best
+    plain = search.plain and not cue
+    full = len(heap) >= limit  # the heap holds `limit` scores (it never shrinks)
     for rows, user in rows_of(q_loose):
-        for names, place in rows:  # most prominent place first
-            if len(search.heap) >= search.limit and search.hopeless(place.prominence, cue):
+        for names, _, place in rows:  # most prominent place first
+            if full and search.hopeless(_prominence_of(place), cue, user):
                 break
-            best: tuple[str, str, float] | None = None
+            # the best match of this place: type (None: no match yet), matched name, match score
+            kind: str | None = None
             for name, name_fold, primary in names:
-                if len(name) <= 4 and name.isupper() and not q_code:
+                if name == text:  # spelt as the query: same fold and case fold, and a code only if the query is one
+                    if primary:
+                        kind, matched, value = "exact", name, _EXACT
+                        break
+                    kind, matched, value = "alternate", name, _ALTERNATE
+                    continue
+                if len(name) <= 4 and name.isupper() and not text.isupper():
                     continue  # codes ("HAJ", an airport) match only when written as codes
                 if name_fold == q_fold:
+                    if q_casefold is None:
+                        q_casefold = text.casefold()
                     if name.casefold() == q_casefold:
-                        kind = "exact" if primary else "alternate"
-                        best = (kind, name, MATCH_SCORES[kind])
                         if primary:
+                            kind, matched, value = "exact", name, _EXACT
                             break
-                    elif best is None or best[2] < MATCH_SCORES["normalized"]:
-                        best = ("normalized", name, MATCH_SCORES["normalized"])
-                elif best is None and (not short or _without_articles(name_fold) == q_bare):  # "Faw", "Al Faw"
+                        kind, matched, value = "alternate", name, _ALTERNATE
+                    elif kind is None or value < _NORMALIZED:
+                        kind, matched, value = "normalized", name, _NORMALIZED
+                elif kind is None and (not short or _without_articles(name_fold) == q_bare):  # "Faw", "Al Faw"
                     if q_article is None:
                         q_article = _has_article(q_fold)
                     # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"
                     weaker = _has_article(name_fold) != q_article
-                    best = ("normalized", name, MATCH_SCORES["loose_article" if weaker else "loose"])
-            if best is not None:
-                search.offer(place, best[0], best[1], best[2] * scale, user, cue)
+                    kind, matched, value = "normalized", name, _LOOSE_ARTICLE if weaker else _LOOSE
+            if kind is None:
+                continue
+            value *= scale
+            if not plain:
+                offer(place, kind, matched, value, user, cue)
+                full = len(heap) >= limit
+                continue
+            # Search.offer without the filters, inlined: this loop is the hot path of every lookup
+            place_id, place_prominence = (place[0], place[13]) if isinstance(place, tuple) else (place.id,
+                                                                                                  place.prominence)
+            total = MATCH_WEIGHT * value + PROMINENCE_WEIGHT * place_prominence  # score() without cue or distance
+            if user:
+                total += USER_BONUS
+            old = kept.get(place_id)
+            if old is None:
+                if full:
+                    heappushpop(heap, total)
+                else:
+                    heappush(heap, total)
+                    full = len(heap) >= limit
+            elif -total >= old[0]:
+                continue
+            kept[place_id] = (-total, -place_prominence, place_id, place, kind, matched, value)
 
 
 def fuzzy_matches(search: Search, rows_of: RowsOf, keys_of: KeysOf, text: str, cue: tuple[str, ...]) -> None:
@@ -170,7 +233,7 @@ def fuzzy_matches(search: Search, rows_of: RowsOf, keys_of: KeysOf, text: str, c
         if ratio < _FUZZY_MIN_RATIO:
             continue
         for rows, user in rows_of(key):
-            for names, place in rows:
+            for names, _, place in rows:
                 # the spelling itself must be close too, not only its transliteration key
                 spelling, name = max((SequenceMatcher(None, q_letters, f.replace(" ", "")).ratio(), n)
                                      for n, f, _ in names)

@@ -7,10 +7,11 @@ is GeoJSON text in (lon, lat) order, as RFC 7946 says.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import MISSING, dataclass, field, fields, make_dataclass
 from typing import Any
 
-__all__ = ["KINDS", "MATCH_TYPES", "Candidate", "Match", "Place"]
+__all__ = ["KINDS", "MATCH_TYPES", "Candidate", "Match", "Place", "candidate_of", "place_of"]
 
 #: The kind vocabulary of CONTRACTS.md.
 KINDS: frozenset[str] = frozenset(
@@ -125,3 +126,61 @@ class Candidate:
         record["match"] = self.match.to_dict()
         record["score"] = round(self.score, 4)
         return record
+
+
+# -- fast constructors for the lookup hot path ---------------------------------------------------------------
+# A frozen dataclass sets each field through ``object.__setattr__`` (a slow call per field). The builders below
+# are unfrozen slot classes with the same slots: a record is made as a builder, its fields stored directly, then
+# its class is set to the frozen one, which CPython allows between classes of the same slot layout. The records
+# are equal to, and indistinguishable from, those of the regular constructors; they take a fifth of the time.
+
+
+def _builder(cls: type) -> Any:
+    """An unfrozen slot dataclass with the fields (and so the slot layout) of the dataclass ``cls``."""
+    spec = [(f.name, f.type) if f.default is MISSING else (f.name, f.type, field(default=f.default))
+            for f in fields(cls)]
+    builder = make_dataclass(f"_{cls.__name__}Builder", spec, slots=True, eq=False, repr=False)
+    if getattr(builder, "__slots__", None) != getattr(cls, "__slots__", None):
+        raise TypeError(f"{builder.__name__} does not have the slot layout of {cls.__name__}")
+    return builder
+
+
+_PlaceBuilder, _MatchBuilder, _CandidateBuilder = _builder(Place), _builder(Match), _builder(Candidate)
+_new = object.__new__
+
+
+def place_of(values: Sequence[Any]) -> Place:
+    """``Place(*values)``, faster: ``values`` are the positional fields from ``id`` to ``prominence``.
+
+    Examples
+    --------
+    >>> values = ("x:1", "X", "site", 1.0, 2.0, "x", None, None, None, None, 0, None, False, 0.5)
+    >>> place = place_of(values)
+    >>> type(place) is Place and place == Place(*values) and repr(place) == repr(Place(*values))
+    True
+    """
+    place = _new(_PlaceBuilder)
+    (place.id, place.name, place.kind, place.lat, place.lon, place.source, place.geonameid, place.feature_code,
+     place.country, place.admin1, place.population, place.geometry, place.approximate, place.prominence) = values
+    place.provenance = ""
+    place.__class__ = Place
+    return place  # type: ignore[no-any-return]
+
+
+def candidate_of(place: Place, match_type: str, name: str, match_score: float, value: float) -> Candidate:
+    """``Candidate(place, Match(match_type, name, match_score), value)``, faster.
+
+    Examples
+    --------
+    >>> place = Place("x:1", "X", "site", 1.0, 2.0, "x")
+    >>> candidate = candidate_of(place, "exact", "X", 1.0, 0.9)
+    >>> candidate == Candidate(place, Match("exact", "X", 1.0), 0.9) and type(candidate.match) is Match
+    True
+    """
+    match = _new(_MatchBuilder)
+    match.type, match.name, match.score = match_type, name, match_score
+    match.__class__ = Match
+    candidate = _new(_CandidateBuilder)
+    candidate.place, candidate.match, candidate.score = place, match, value
+    candidate.__class__ = Candidate
+    return candidate  # type: ignore[no-any-return]

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import itemgetter
 
 __all__ = [
     "ARTICLES",
@@ -50,10 +51,16 @@ _SPECIAL = str.maketrans(
         "ŧ": "t", "Ŧ": "t", "ŋ": "n", "ſ": "s",
     }
 )
+#: Any letter of :data:`_SPECIAL`: a cheap test before translating (``str.translate`` is slow on non-ASCII text).
+_SPECIAL_LETTERS = re.compile("[" + "".join(re.escape(chr(c)) for c in _SPECIAL) + "]")
 #: Apostrophes, ʿayn and hamza marks: removed without leaving a word break (Ma'arrat → maarrat).
 _MARKS = re.compile("['\u2018\u2019\u02bb\u02bc\u02be\u02bf\u02c1\u02bd`\u00b4\u2032\u02b9\u02ca]")
 _DOTTED_ABBR = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 _NON_ALNUM = re.compile(r"[\W_]+")
+#: The combining diacritical marks block without U+034F (a combining class of 0): the marks that follow Latin
+#: letters after NFKD, all dropped by :func:`fold` (the test of ``unicodedata.combining`` still runs on what is
+#: left when that is not ASCII).
+_COMBINING_DIACRITICS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
 
 #: Arabic definite articles and their assimilated forms, plus "the"; dropped from the loose key when another
 #: word follows.
@@ -61,13 +68,18 @@ ARTICLES = frozenset(
     "al el il ul an as ash ad ar at az adh ath ez es ed er en et ech the".split()
 )
 
-#: Letter-sequence rewrites of the loose key, applied in order (plain replacements: fast).
+#: Letter-sequence rewrites of the loose key, applied in order (plain replacements: fast); unrolled in
+#: :func:`loose_from_fold`, which must be changed with it.
 _LOOSE_REPLACE = (
     ("q", "k"), ("ck", "k"), ("dj", "j"), ("sh", "s"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("y", "i"),
     ("ei", "ai"), ("e", "i"), ("o", "u"),
 )
 _W_BEFORE_CONSONANT = re.compile(r"w(?=[^aeiou]|$)")
 _DOUBLED = re.compile(r"(.)\1+")
+#: A doubled letter anywhere: a cheaper test than :data:`_DOUBLED` (most keys have none).
+_DOUBLED_PAIR = re.compile(r"(.)\1")
+#: Replacement of a :data:`_DOUBLED` match (a callable: cheaper than expanding the ``\1`` template each time).
+_FIRST_GROUP = itemgetter(1)
 _VOWELS = re.compile(r"[aeiou]")
 
 #: Generic terms a query may carry, mapped to the kinds they point to. Longest first when matching.
@@ -125,6 +137,10 @@ _LEADING_RE = re.compile(
     re.IGNORECASE,
 )
 _THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
+#: First words of the leading terms (and "the"), last words of the trailing ones: a query whose first and last
+#: words (when ASCII) are none of these carries no generic term, and the regular expressions are skipped.
+_LEADING_WORDS = frozenset(term.split(" ")[0] for term in _LEADING_GENERIC) | {"the"}
+_TRAILING_WORDS = frozenset(term.split(" ")[-1] for term in GENERIC_TERMS)
 
 
 def fold(name: str) -> str:
@@ -149,11 +165,15 @@ def fold(name: str) -> str:
     """
     text = _DOTTED_ABBR.sub(_undot, name) if "." in name else name
     if text.isascii():  # fast path: most queries
-        return _NON_ALNUM.sub(" ", text.replace("'", "").replace("`", "").lower()).strip()
-    text = _MARKS.sub("", text.translate(_SPECIAL))
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _NON_ALNUM.sub(" ", text.translate(_SPECIAL).casefold()).strip()
+        text = text.replace("'", "").replace("`", "").lower()
+        return text if text.isalnum() else _NON_ALNUM.sub(" ", text).strip()  # one ASCII word: nothing to fold
+    text = _MARKS.sub("", text.translate(_SPECIAL) if _SPECIAL_LETTERS.search(text) else text)
+    text = _COMBINING_DIACRITICS.sub("", unicodedata.normalize("NFKD", text))
+    if not text.isascii():
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        if _SPECIAL_LETTERS.search(text):
+            text = text.translate(_SPECIAL)
+    return _NON_ALNUM.sub(" ", text.casefold()).strip()
 
 
 def _undot(match: re.Match[str]) -> str:
@@ -176,17 +196,35 @@ def loose_from_fold(folded: str) -> str:
     """The loose key of an already folded name (saves folding twice)."""
     if " " in folded:
         words = folded.split(" ")
-        kept = [w for i, w in enumerate(words) if not (w in ARTICLES and i < len(words) - 1)]
-        words = [_WORD_FOLDS.get(w, w) for w in (kept or words)]
-        text = "".join(_drop_final_h(w) for w in words)
-    else:  # one word: most queries
-        text = _drop_final_h(folded)
-    for old, new in _LOOSE_REPLACE:
-        if old in text:
-            text = text.replace(old, new)
+        last = words.pop()  # the last word stays, even an article
+        words = [_WORD_FOLDS.get(w, w) for w in words if w not in ARTICLES]
+        words.append(_WORD_FOLDS.get(last, last))
+        if folded[-1] == "h" or "h " in folded:  # some word ends in h (no word fold does)
+            words = [_drop_final_h(w) for w in words]
+        text = "".join(words)
+    elif len(folded) > 3 and folded[-1] == "h" and folded[-2] in "aeiou":  # one word: most queries
+        text = folded[:-1]
+    else:
+        text = folded
+    # The rewrites of _LOOSE_REPLACE, unrolled, each skipped when a letter it needs is missing (an ``in`` test is
+    # cheaper than a call). y and o come before ck…ph: those rewrites neither read nor write them, so this order
+    # gives the same key.
+    if "q" in text:
+        text = text.replace("q", "k")
+    if "y" in text:
+        text = text.replace("y", "i")
+    text = text.replace("o", "u")
+    if "c" in text:
+        text = text.replace("ck", "k")
+    if "j" in text:
+        text = text.replace("dj", "j")
+    if "h" in text:
+        text = text.replace("sh", "s").replace("kh", "h").replace("gh", "g").replace("ph", "f")
+    if "e" in text:
+        text = text.replace("ei", "ai").replace("e", "i")
     if "w" in text:
         text = _W_BEFORE_CONSONANT.sub("u", text)
-    return _DOUBLED.sub(r"\1", text)
+    return _DOUBLED.sub(_FIRST_GROUP, text) if _DOUBLED_PAIR.search(text) else text
 
 
 def loose(name: str) -> str:
@@ -229,6 +267,11 @@ def split_generic(query: str) -> tuple[str, str | None, tuple[str, ...]]:
     ('Golan Heights', None, ())
     """
     text = " ".join(query.split())
+    first = text.split(" ", 1)[0]
+    last = text.rsplit(" ", 1)[-1].rsplit("-", 1)[-1]
+    if (first.isascii() and first.lower() not in _LEADING_WORDS
+            and last.isascii() and last.lower() not in _TRAILING_WORDS):
+        return text, None, ()  # no generic term can match (the common case)
     lead = _LEADING_RE.match(text)
     if lead:
         term = lead.group("term")

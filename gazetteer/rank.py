@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["MATCH_SCORES", "distance_km", "prominence", "prominence_signature", "score", "upper_bound"]
+__all__ = [
+    "MATCH_SCORES", "MATCH_WEIGHT", "PROMINENCE_WEIGHT", "USER_BONUS", "distance_km", "prominence",
+    "prominence_signature", "score", "upper_bound",
+]
 
 _KIND_BASE = {
     "continent": 1.0, "country": 0.95, "sea": 0.8, "admin1": 0.65, "region": 0.7, "island": 0.6, "river": 0.6,
@@ -34,6 +37,8 @@ _CODE_BASE = {"PPLC": 0.85, "PPLA": 0.7, "PPLG": 0.6, "PPLA2": 0.6, "PPLA3": 0.5
 MATCH_SCORES = {"exact": 1.0, "alternate": 0.96, "normalized": 0.95, "loose": 0.7, "loose_article": 0.6, "fuzzy": 0.6}
 
 _EARTH_HALF_CIRCUMFERENCE_KM = 20037.5
+#: Weights of the match score and of prominence in :func:`score`, and the bonus of a user pack's place.
+MATCH_WEIGHT, PROMINENCE_WEIGHT, USER_BONUS = 0.6, 0.4, 0.02
 
 
 def prominence(kind: str, feature_code: str | None, population: int, n_names: int) -> float:
@@ -81,8 +86,12 @@ def score(match: float, place_prominence: float, kind_cue: bool = False, kind_mi
         Distance from the ``near`` point, if one was given.
     user
         The place comes from a user pack (wins ties against embedded data).
+
+    Notes
+    -----
+    :func:`~gazetteer.matching.exact_matches` computes the same sum inline when there is no cue and no distance.
     """
-    value = 0.6 * match + 0.4 * place_prominence
+    value = MATCH_WEIGHT * match + PROMINENCE_WEIGHT * place_prominence
     if kind_cue:
         value += 0.25
     elif kind_miss:
@@ -90,10 +99,11 @@ def score(match: float, place_prominence: float, kind_cue: bool = False, kind_mi
     if km is not None:
         value -= 0.6 * math.log10(1 + km) / math.log10(1 + _EARTH_HALF_CIRCUMFERENCE_KM)
     if user:
-        value += 0.02
+        value += USER_BONUS
     return value
 
 
-def upper_bound(place_prominence: float, cue: bool) -> float:
-    """The best :func:`score` a place of this prominence can reach (a perfect match, no distance penalty)."""
-    return score(1.0, place_prominence, kind_cue=cue, user=True)
+def upper_bound(place_prominence: float, cue: bool, user: bool = True) -> float:
+    """The best :func:`score` a place of this prominence can reach (a perfect match, no distance penalty); ``user``
+    false: a place known not to come from a user pack (a tighter bound)."""
+    return score(1.0, place_prominence, kind_cue=cue, user=user)
