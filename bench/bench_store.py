@@ -9,15 +9,19 @@ Usage::
 Synthetic records: 30 % in north-west Syria (lon 35.5–37.5, lat 35–37), the rest over lon 25–60 / lat 12–42;
 dates over three years; 95 % points, 5 % short LineStrings. Targets: write ≤ 15 s; each query ≤ 0.5 s.
 
-What the figures measure: ``write`` is ``GpkgStore.write_events`` on a new file — records encoded column by column
-(:mod:`geo.store.gpkg_rows`), written by GDAL from an Arrow table, then the UNIQUE id and date indexes. Both
+What the figures measure: ``write`` is ``GpkgStore.write_events`` on a new file — the plain text and number fields
+read by Arrow straight from the record dicts, nested values encoded as JSON by orjson and derived columns built
+column by column (:func:`geo.store.gpkg_rows.arrow_batches`), written by GDAL from the Arrow table, then the UNIQUE
+id and date indexes. Both
 queries return the full GeoDataFrame: candidates come from the R-tree through sqlite3 (the radius decides most
 points from their R-tree envelope alone), the rows through GDAL's Arrow reader. The in-memory figures are the
 lower bound: indices only, from arrays already in memory.
 
 Measured on 2 cores shared with other jobs (noisy), 1,000,000 events, before → after this layout of the code:
-write 110 s → 40 s (encode 15 s, Arrow table 5 s, GDAL 14 s, the two indexes 5 s: the 15 s target is not met);
-polygon + 4 months 0.45 s → 0.22 s; 25 km radius 1.16 s → 0.21 s; append of 2,000 about 1 s.
+write 110 s → 40 s → 30 s (the Arrow struct read and orjson; of the 30 s: encoding about 10–14 s, GDAL 8–10 s
+with its R-tree, the two indexes 2–3 s — the 15 s target is not met); polygon + 4 months 0.45 s → 0.22 s;
+25 km radius 1.16 s → 0.21 s; append of 2,000 about 1 s. Writing from a second process (GDAL holds the GIL) did
+not help on this VM: the encoder and GDAL each ran at half speed side by side (memory-bound work on two vCPUs).
 """
 
 from __future__ import annotations

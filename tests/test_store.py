@@ -278,11 +278,40 @@ def test_new_file_and_append_paths_store_identical_rows(seed_records: list[dict]
             raise ValueError("a value Arrow would change")
         return real(columns, geometries)
 
+    def refuse_batches(records: list, **_: object) -> None:
+        raise ValueError("a value Arrow would change")
+
     monkeypatch.setattr(gpkg, "_arrow_table", refuse)
+    monkeypatch.setattr(gpkg, "arrow_batches", refuse_batches)
     slow = GpkgStore(tmp_path / "slow.gpkg")
     slow.write_events(records)
     assert _dump(fast.path) == _dump(appended.path) == _dump(slow.path)
     assert pyogrio.read_info(fast.path, layer="events")["features"] == len(records)
+
+
+def test_a_value_arrow_refuses_in_a_later_batch_takes_the_general_path(seed_records: list[dict], tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path reads plain fields into Arrow batch by batch; a value it refuses in a later batch (a date
+    object) sends the whole write down the general path, with the same rows as a store written that way."""
+    import datetime as dt
+
+    from geo.store import gpkg
+
+    records = [*seed_records, *({**r, "id": f"copy-{r['id']}"} for r in seed_records)]
+    late = [*records[:-1], {**records[-1], "date": dt.date(2020, 3, 1)}]
+    general = GpkgStore(tmp_path / "general.gpkg")
+    general.write_events([])
+    general.write_events(late)
+    small_batches = gpkg.arrow_batches
+    monkeypatch.setattr(gpkg, "arrow_batches", lambda rows: small_batches(rows, size=5))
+    fallback = GpkgStore(tmp_path / "fallback.gpkg")
+    assert fallback.write_events(late) == WriteResult(len(records), 0, 0)
+    assert fallback.read_events().set_index("id").loc[records[-1]["id"], "date"] == "2020-03-01"
+    assert _dump(fallback.path) == _dump(general.path)
+    batched = GpkgStore(tmp_path / "batched.gpkg")
+    batched.write_events(records)
+    assert len(batched.read_events()) == len(records)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["batched.gpkg", "fallback.gpkg", "general.gpkg"]
 
 
 def test_a_new_file_deduplicates_within_the_call(seed_records: list[dict], tmp_path: Path) -> None:
@@ -364,7 +393,18 @@ def test_radius_fast_path_equals_the_exact_distance(centre: tuple[float, float],
     [["SOHR"], ["SOHR", "SANA"], ["SOHR"], []],  # lists of strings: encoded once per distinct list
     [[1], [True], [1.0]],  # equal as dict keys, not as JSON
 ])
-def test_json_columns_are_json_dumps(values: list) -> None:
+def test_json_columns_are_strict_json_of_the_values(values: list) -> None:
     from geo.store.gpkg_rows import _json_column
 
-    assert _json_column(values) == [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+    def strict(text: str) -> object:
+        return json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+
+    for value, text in zip(values, _json_column(values), strict=True):
+        if value is None:
+            assert text is None
+            continue
+        assert isinstance(text, str) and ", " not in text.replace('", "', "")  # compact
+        want = None if isinstance(value, float) and value != value else value  # NaN has no JSON form: null
+        assert strict(text) == want and type(strict(text)) is type(want)
+        assert "é" in text if "é" in json.dumps(value, ensure_ascii=False) else True  # characters kept, not \u
+    assert _json_column([[10**30]]) == ["[1000000000000000000000000000000]"]  # beyond orjson's 64 bits

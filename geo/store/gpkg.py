@@ -21,7 +21,7 @@ import logging
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 from geo.memory import gc_paused as _gc_paused
 from geo.store import StoreError
-from geo.store.gpkg_rows import _HELPERS, _INTS, _JSON, _NAMES, _SRS_ID, _arrow_table, _columns, _geometries
+from geo.store.gpkg_rows import (
+    _HELPERS, _INTS, _JSON, _NAMES, _SRS_ID, _arrow_table, _columns, _geometries, arrow_batches, arrow_schema,
+)
 from geo.store.gpkg_rows import _encode  # noqa: F401  (ingest encodes the rows it inserts with it)
 
 if TYPE_CHECKING:
@@ -127,6 +129,14 @@ class GpkgStore:
             return self._write(records, replace=replace)
 
     def _write(self, records: Iterable[Mapping[str, Any]], *, replace: bool) -> WriteResult:
+        records = list(records)
+        if not self.path.exists() and _unique_ids(records):
+            import pyarrow
+
+            try:  # the fast path: every value of its column's type
+                return self._new_file(lambda tmp: self._create_from_batches(tmp, records))
+            except (pyarrow.ArrowException, TypeError, ValueError, OverflowError) as exc:
+                log.debug("building the new store column by column: %s", exc)
         columns, geometries = _columns(records)
         total = len(geometries)
         if replace and (keep := _unique(columns["id"], last=True)) is not None:
@@ -135,9 +145,15 @@ class GpkgStore:
             self._check()
             rows = list(zip(*(columns[name] for name in _NAMES), strict=True))
             return self._insert(self.path, rows, *_geometries(geometries), replace=replace)
+        result = self._new_file(lambda tmp: self._write_new(tmp, columns, geometries, skipped=0 if replace else None))
+        log.debug("wrote %d of %d records to the new store %s", result.inserted, total, self.path)
+        return result
+
+    def _new_file(self, write: Callable[[Path], WriteResult]) -> WriteResult:
+        """``write`` a new store into a temporary file beside :attr:`path`, then rename it into place."""
         tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp.gpkg")
         try:
-            result = self._write_new(tmp, columns, geometries, skipped=0 if replace else None)
+            result = write(tmp)
             os.replace(tmp, self.path)
         except (OSError, RuntimeError) as exc:  # pyogrio's errors are RuntimeErrors
             raise StoreError(f"cannot create the event store {self.path} ({exc}); check that the directory "
@@ -145,7 +161,6 @@ class GpkgStore:
         finally:
             with suppress(OSError):
                 tmp.unlink(missing_ok=True)
-        log.debug("wrote %d of %d records to the new store %s", result.inserted, total, self.path)
         return result
 
     def _write_new(self, path: Path, columns: dict[str, list[Any]], geometries: list[Any], *,
@@ -165,11 +180,26 @@ class GpkgStore:
             rows = list(zip(*(columns[name] for name in _NAMES), strict=True))
             result = self._insert(path, rows, *_geometries(geometries), replace=False, fresh=True)
             return WriteResult(result.inserted, 0, count - result.inserted if skipped is None else skipped)
+        return self._create_new(path, table, count=count, skipped=skipped)
+
+    def _create_from_batches(self, path: Path, records: list[Mapping[str, Any]]) -> WriteResult:
+        """A new store at ``path`` holding ``records`` (ids unique), read into Arrow batch by batch."""
+        import pyarrow
+
+        table = pyarrow.Table.from_batches(list(arrow_batches(records)), schema=arrow_schema())
         try:
             _create(path, table)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot write the new event store {self.path} ({exc}); nothing was written") from exc
-        return WriteResult(len(geometries), 0, count - len(geometries) if skipped is None else skipped)
+        return WriteResult(len(records), 0, 0)
+
+    def _create_new(self, path: Path, table: pyarrow.Table, *, count: int, skipped: int | None) -> WriteResult:
+        """A new store at ``path`` holding ``table`` (ids unique), from ``count`` records."""
+        try:
+            _create(path, table)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot write the new event store {self.path} ({exc}); nothing was written") from exc
+        return WriteResult(table.num_rows, 0, count - table.num_rows if skipped is None else skipped)
 
     def _insert(self, path: Path, rows: list[tuple[Any, ...]], blobs: list[bytes | None],
                 bounds: list[tuple[float, float, float, float] | None], *, replace: bool,
@@ -322,6 +352,15 @@ def _update_extent(conn: sqlite3.Connection, entries: list[tuple[Any, ...]]) -> 
                      "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE table_name = ?5", (*box, LAYER))
 
 
+def _unique_ids(records: list[Mapping[str, Any]]) -> bool:
+    """Whether every record has an id and no two share one."""
+    ids = [r.get("id") for r in records]
+    try:
+        return bool(ids) and all(ids) and len(set(ids)) == len(ids)
+    except TypeError:  # an unhashable id: the general path says what is wrong
+        return False
+
+
 def _unique(ids: list[Any], *, last: bool) -> list[int] | None:
     """Positions of the first (or ``last``) row of each id, in order; None when no id repeats."""
     if len(set(ids)) == len(ids):
@@ -337,14 +376,21 @@ def _take(columns: dict[str, list[Any]], geometries: list[Any], keep: list[int])
 
 
 def _create(path: Path, table: pyarrow.Table | None = None) -> None:
-    """A new event store at ``path``, empty or holding ``table`` (from :func:`_arrow_table`, ids unique): GDAL
-    writes the layer (metadata, R-tree, triggers, counts, extent); then the indexes and ``meta``."""
+    """A new event store at ``path``, empty or holding ``table`` (from :func:`_arrow_table` or
+    :func:`arrow_batches`, ids unique): GDAL writes the layer (metadata, R-tree, triggers, counts, extent); then
+    the indexes and ``meta``."""
     import pyogrio
 
     if table is None:
         table = _arrow_table({name: [] for name in _NAMES}, [])
-    pyogrio.write_arrow(table, path, layer=LAYER, driver="GPKG", geometry_name="geom", geometry_type="Unknown",
-                        crs=f"EPSG:{_SRS_ID}")
+    cache = pyogrio.get_gdal_config_option("OGR_SQLITE_CACHE")
+    if table.num_rows >= 100_000:  # SQLite's page cache, MB: GDAL builds the R-tree of a big layer faster
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_CACHE": "512"})
+    try:
+        pyogrio.write_arrow(table, path, layer=LAYER, driver="GPKG", geometry_name="geom", geometry_type="Unknown",
+                            crs=f"EPSG:{_SRS_ID}")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_CACHE": cache})
     with _connect(path) as conn:
         conn.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place only when complete
         conn.execute("PRAGMA synchronous = OFF")

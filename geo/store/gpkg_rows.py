@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from itertools import chain
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from geo.store import StoreError
 
@@ -42,7 +44,11 @@ _HELPERS = frozenset(name for name, kind in _COLUMNS if kind == "helper")
 _INTS = frozenset({"fatalities", "injured", "independent_reports", "n_sources"})
 _REALS = frozenset({"lat", "lon", "confidence"})
 _KNOWN = frozenset(_NAMES) - _HELPERS | {"geometry"}
+#: Columns holding a record field as it is (text or number).
+_PLAIN: tuple[str, ...] = tuple(name for name, kind in _COLUMNS if kind in ("text", "real", "int"))
 _JOIN = "; "
+_OPTIONS = orjson.OPT_NON_STR_KEYS  # {1: …} → {"1": …}, as json.dumps
+_dumps = orjson.dumps
 _POINT_HEADER = b"GP\x00\x01" + struct.pack("<i", _SRS_ID)  # little-endian, no envelope
 _ENVELOPE_HEADER = b"GP\x00\x03" + struct.pack("<i", _SRS_ID)  # little-endian, [minx, maxx, miny, maxy]
 
@@ -53,26 +59,19 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, dt.datetime | dt.date) else None if value is None else str(value)
 
 
-def _chunker() -> Callable[[Any, int], Sequence[str]]:
-    """``f(value, 0)``: the pieces of ``json.dumps(value, ensure_ascii=False)``, from one C encoder made once (its
-    setup is half the cost of ``json.dumps`` for small values)."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        encoder = json.JSONEncoder(ensure_ascii=False)
-        return lambda value, _: list(encoder.iterencode(value))
-    return make(None, json.JSONEncoder().default, json.encoder.encode_basestring, None, ": ", ", ", False,  # type: ignore[no-any-return]
-                False, True)
-
-
-_json_chunks = _chunker()
-
-
 def _encode_json(value: Any) -> str:
-    return "".join(_json_chunks(value, 0))
+    """Compact JSON text of ``value`` (UTF-8 characters kept), by orjson (several times faster than :mod:`json`
+    for the small nested values of a record); values orjson refuses (integers over 64 bits) go through
+    :mod:`json`, which raises ``TypeError`` for a value that has no JSON form."""
+    try:
+        return _dumps(value, option=_OPTIONS).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _columns(records: Iterable[Mapping[str, Any]]) -> tuple[dict[str, list[Any]], list[Any]]:
-    """The values of each of :data:`_NAMES` (JSON text for nested ones) and the GeoJSON geometries.
+def _columns(records: Iterable[Mapping[str, Any]], *, plain: bool = True) -> tuple[dict[str, list[Any]], list[Any]]:
+    """The values of each of :data:`_NAMES` (JSON text for nested ones) and the GeoJSON geometries; without
+    ``plain``, the id and the derived and nested columns only (Arrow reads the others, see :func:`arrow_table`).
 
     Built column by column (a list comprehension per column), several times faster than a loop over rows."""
     records = list(records)
@@ -82,7 +81,7 @@ def _columns(records: Iterable[Mapping[str, Any]]) -> tuple[dict[str, list[Any]]
         raise StoreError(f"an event record without an id cannot be stored: {dict(bad)!r:.200}")
     nested: dict[str, list[Any]] = {}
     for name, kind in _COLUMNS[1:]:
-        if kind == "helper":
+        if kind == "helper" or (not plain and kind != "json"):
             continue
         values = [r.get(name) for r in records]
         if kind == "json":
@@ -105,14 +104,12 @@ def _columns(records: Iterable[Mapping[str, Any]]) -> tuple[dict[str, list[Any]]
 
 
 def _json_column(values: list[Any]) -> list[str | None]:
-    """JSON text of each value (None stays None). A column of lists of strings (outlets, claimants, actors: they
-    repeat) is encoded once per distinct list."""
-    if values and set(map(type, values)) == {list} and set(map(type, chain.from_iterable(values))) <= {str}:
-        keys = list(map(tuple, values))
-        texts = {key: _encode_json(list(key)) for key in dict.fromkeys(keys)}
-        return list(map(texts.__getitem__, keys))
-    join, chunks = "".join, _json_chunks
-    return [None if v is None else ("[]" if v == [] else join(chunks(v, 0))) for v in values]
+    """JSON text of each value (None stays None), as :func:`_encode_json` writes it."""
+    dumps, options = _dumps, _OPTIONS
+    try:
+        return [None if v is None else "[]" if v == [] else dumps(v, option=options).decode() for v in values]
+    except TypeError:  # a value orjson refuses: one by one
+        return [None if v is None else _encode_json(v) for v in values]
 
 
 def _encode(records: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], list[bytes | None],
@@ -194,18 +191,57 @@ def _geometries(geometries: list[Any]) -> tuple[list[bytes | None], list[tuple[f
     return blobs, bounds
 
 
-def _arrow_table(columns: dict[str, list[Any]], geometries: list[Any]) -> pyarrow.Table:
-    """The rows as an Arrow table for GDAL (ISO WKB in ``geom``). Raises :class:`pyarrow.ArrowException` (or
-    ``TypeError``/``ValueError``) for a value GDAL would not store as SQLite does (a non-text value in a text
-    column, a NUL character); the caller then takes the sqlite3 path."""
+def _arrow_type(name: str) -> pyarrow.DataType:
+    import pyarrow
+
+    return pyarrow.int64() if name in _INTS else pyarrow.float64() if name in _REALS else pyarrow.string()
+
+
+def arrow_schema() -> pyarrow.Schema:
+    """The schema of the tables and batches built here: the columns of :data:`_NAMES`, then ``geom`` (WKB)."""
+    import pyarrow
+
+    return pyarrow.schema([*((name, _arrow_type(name)) for name in _NAMES), ("geom", pyarrow.binary())])
+
+
+def arrow_batches(records: Sequence[Mapping[str, Any]], *, size: int = 100_000) -> Iterator[pyarrow.RecordBatch]:
+    """The records (ids present and unique: the caller checks) as Arrow batches of :func:`arrow_schema` for a new
+    layer, ``size`` records at a time: as :func:`_arrow_table` builds them from :func:`_columns`, with the plain
+    text and number fields read by Arrow straight from the dicts (about twice as fast).
+
+    Raises :class:`pyarrow.ArrowException` (or ``TypeError``/``ValueError``/``OverflowError``) for a value Arrow
+    does not take as its column's type (a date object, a number in a text field): the caller then takes the
+    general path."""
+    import pyarrow
+
+    fields = pyarrow.struct([(name, _arrow_type(name)) for name in _PLAIN])
+    for start in range(0, len(records), size):
+        chunk = records[start:start + size]
+        plain = pyarrow.array(chunk, type=fields)
+        columns, geometries = _columns(chunk, plain=False)
+        yield from _arrow_table(columns, geometries, plain=plain).to_batches()
+
+
+def _arrow_table(columns: dict[str, list[Any]], geometries: list[Any], *,
+                 plain: pyarrow.StructArray | None = None) -> pyarrow.Table:
+    """The rows as an Arrow table for GDAL (ISO WKB in ``geom``); ``plain``: the plain columns, read already.
+    Raises :class:`pyarrow.ArrowException` (or ``TypeError``/``ValueError``) for a value GDAL would not store as
+    SQLite does (a non-text value in a text column, a NUL character); the caller then takes the sqlite3 path."""
     import numpy as np
     import pyarrow
+    import pyarrow.compute
+
     import shapely
 
     arrays = {}
     for name in _NAMES:
-        kind = pyarrow.int64() if name in _INTS else pyarrow.float64() if name in _REALS else pyarrow.string()
-        array = pyarrow.array(columns[name], type=kind, from_pandas=name in _REALS)  # NaN -> NULL, as SQLite
+        kind = _arrow_type(name)
+        if plain is not None and name in _PLAIN and name != "id":
+            array = plain.field(name)
+            if name in _REALS and array.null_count < len(array):  # NaN -> NULL, as SQLite
+                array = pyarrow.compute.if_else(pyarrow.compute.is_nan(array), None, array)
+        else:
+            array = pyarrow.array(columns[name], type=kind, from_pandas=name in _REALS)  # NaN -> NULL, as SQLite
         data = array.buffers()[-1] if kind == pyarrow.string() else None
         if data is not None and not np.frombuffer(data, dtype=np.uint8).all():  # GDAL would cut the text there
             raise ValueError(f"a NUL character in column {name}")
