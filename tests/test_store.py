@@ -408,3 +408,31 @@ def test_json_columns_are_strict_json_of_the_values(values: list) -> None:
         assert strict(text) == want and type(strict(text)) is type(want)
         assert "é" in text if "é" in json.dumps(value, ensure_ascii=False) else True  # characters kept, not \u
     assert _json_column([[10**30]]) == ["[1000000000000000000000000000000]"]  # beyond orjson's 64 bits
+
+
+def test_date_order_and_take_rows_match_pandas() -> None:
+    """The big-frame sort (Arrow's stable sort, columns taken by two threads) orders rows as pandas does."""
+    import random
+
+    import geopandas
+    import numpy as np
+    import pandas
+    import shapely
+
+    from geo.store.frames import date_order, take_rows
+
+    rng = random.Random(3)
+    n = 2_000
+    text = pandas.StringDtype(na_value=np.nan)
+    frame = geopandas.GeoDataFrame({
+        "id": pandas.array([f"{rng.choice('aéZ')}{i:05d}" for i in rng.sample(range(n), n)], dtype=text),
+        "date": pandas.array([rng.choice([None, "2020-02-27", "2020-03-01", "2019-12-31"]) for _ in range(n)],
+                             dtype=text),
+        "fatalities": np.arange(n, dtype=float)},
+        geometry=shapely.points(np.arange(n), np.zeros(n)), crs=4326)
+    want = frame.sort_values(["date", "id"], na_position="last", kind="stable").reset_index(drop=True)
+    got = take_rows(frame, date_order(frame))
+    pandas.testing.assert_frame_equal(pandas.DataFrame(got), pandas.DataFrame(want))
+    assert got.crs == frame.crs and got.geometry.name == frame.geometry.name
+    as_objects = frame.astype({"date": object, "id": object})  # not Arrow text: pandas sorts
+    assert (date_order(as_objects) == date_order(frame)).all()
