@@ -19,8 +19,9 @@ GeoDataFrame (``COPY … TO STDOUT`` parsed by Arrow, points sent as x/y), run w
 Measured (1M, 2-core VM): write 84–105 s (the combined GiST index and the Hilbert sort cost about 20 s more than
 the plain GiST); polygon + 4 months 0.13–0.20 s; 25 km radius (15,606 rows) 0.33–0.50 s — of which the server
 spends about 0.1 s finding the rows (geodesic ST_DWithin on 26k candidates) and about 0.1 s printing 10 MB of CSV,
-and Python about 0.15 s receiving one COPY message per row and parsing them. The ≤ 0.2 s radius target is missed. The in-memory figures are the lower bound:
-indices only, from arrays already in memory, representative points only.
+and Python about 0.15 s receiving one COPY message per row and parsing them. The ≤ 0.2 s radius target is missed.
+The in-memory figures are the lower bound: indices only, from arrays already in memory, representative points
+only.
 """
 
 from __future__ import annotations
