@@ -195,7 +195,10 @@ def _exact(geoms: np.ndarray, filters: _Filters) -> np.ndarray:
     import shapely
 
     keep = np.ones(len(geoms), dtype=bool)
-    for region in filters.regions:
+    for shared in filters.regions:
+        # a copy per task: partitions run in threads, and preparing one geometry from two threads at once (or
+        # its lazily built index) is not thread-safe in GEOS
+        region = shapely.from_wkb(shapely.to_wkb(shared))
         shapely.prepare(region)
         keep &= shapely.intersects(region, geoms)
         _drop_slivers(region, geoms, keep)
