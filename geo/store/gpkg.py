@@ -187,11 +187,7 @@ class GpkgStore:
         import pyarrow
 
         table = pyarrow.Table.from_batches(list(arrow_batches(records)), schema=arrow_schema())
-        try:
-            _create(path, table)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot write the new event store {self.path} ({exc}); nothing was written") from exc
-        return WriteResult(len(records), 0, 0)
+        return self._create_new(path, table, count=len(records), skipped=0)
 
     def _create_new(self, path: Path, table: pyarrow.Table, *, count: int, skipped: int | None) -> WriteResult:
         """A new store at ``path`` holding ``table`` (ids unique), from ``count`` records."""
