@@ -25,6 +25,7 @@ from shapely.geometry import LinearRing, shape
 from geo.articles import read_articles
 from geo.errors import UsageError
 from geo.events import EventExtractor
+from geo.store.antimeridian import cut_antimeridian
 from geo.store import GpkgStore, StoreError, query, records_from_frame
 from geo.store import export_geojson as geojson_module
 from geo.store.export import FORMATS, export_events
@@ -118,13 +119,20 @@ def test_geojson_is_rfc7946_and_reads_back(frame: geopandas.GeoDataFrame, record
     coords = [c for f in doc["features"] if f["geometry"] for c in _all_coordinates(f["geometry"]["coordinates"])]
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     assert doc["bbox"] == [min(xs), min(ys), max(xs), max(ys)]  # plain min/max, documented
-    assert doc["bbox"][0] == -179.8 and doc["bbox"][2] == 179.8  # the Fiji line spans it
+    assert doc["bbox"][0] == -180 and doc["bbox"][2] == 180  # the Fiji line, cut, touches both sides
+    fiji = features["zz-fiji"]["geometry"]  # RFC 7946 3.1.9: cut in two at the antimeridian
+    assert fiji == {"type": "MultiLineString",
+                    "coordinates": [[[179.8, -17.0], [180.0, -17.05]], [[-180.0, -17.05], [-179.8, -17.1]]]}
+    for feature in doc["features"]:  # no part of any geometry steps across ±180° any more
+        for part in _parts(feature["geometry"]):
+            assert all(abs(b[0] - a[0]) <= 180 for a, b in zip(part, part[1:], strict=False)), feature["id"]
     for x in xs + ys:  # at most 7 decimals, written in their shortest form
         assert round(x, 7) == x
     assert not re.search(r"\d\.\d{8,}", "".join(json.dumps(f["geometry"]) for f in doc["features"]))
     assert not re.search(r'"coordinates":\[[^"]*\d\.\d{8,}', text)
-    for feature in doc["features"]:  # the text round-trips to the stored geometry (rounded)
+    for feature in doc["features"]:  # the text round-trips to the stored geometry (rounded; the Fiji line cut)
         stored = frame.set_index("id").loc[feature["id"], "geometry"]
+        stored = cut_antimeridian([stored])[0] if feature["id"] == "zz-fiji" else stored
         written = shapely.normalize(shape(feature["geometry"]))
         assert written.equals_exact(shapely.normalize(stored), 1e-7), feature["id"]
 
@@ -390,3 +398,16 @@ def test_a_failed_export_keeps_the_old_file(frame: geopandas.GeoDataFrame, tmp_p
     with pytest.raises(RuntimeError, match="disk on fire"):
         export_events(frame, "geojson", path)
     assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["events.geojson"]
+
+
+def _parts(geometry: dict | None) -> list[list[list[float]]]:
+    """The coordinate sequences (lines and rings) of a GeoJSON geometry."""
+    if not geometry:
+        return []
+    if geometry["type"] == "GeometryCollection":
+        return [part for g in geometry["geometries"] for part in _parts(g)]
+    depth = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+    parts = [geometry["coordinates"]]
+    for _ in range(depth[geometry["type"]] - 1):
+        parts = [inner for outer in parts for inner in outer]
+    return parts if depth[geometry["type"]] else []

@@ -43,8 +43,10 @@ _dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 def write_geojson(frame: geopandas.GeoDataFrame, out: IO[Any]) -> None:
-    """An RFC 7946 FeatureCollection of ``frame`` to a text or binary stream, one Feature per line, bbox first."""
+    """An RFC 7946 FeatureCollection of ``frame`` to a text or binary stream, one Feature per line, bbox first;
+    lines and polygons that cross the antimeridian cut there (:mod:`geo.store.antimeridian`)."""
     put = sink_bytes(out)
+    frame = _cut_at_antimeridian(frame)
     box = _bbox(frame)
     put(('{"type":"FeatureCollection",' + (f'"bbox":{box},' if box else "") + '"features":[').encode())
     first = True
@@ -56,10 +58,25 @@ def write_geojson(frame: geopandas.GeoDataFrame, out: IO[Any]) -> None:
 
 
 def write_geojsonseq(frame: geopandas.GeoDataFrame, out: IO[Any]) -> None:
-    """An RFC 8142 GeoJSON text sequence of ``frame``: one Feature per line, newline-terminated, no RS prefix."""
+    """An RFC 8142 GeoJSON text sequence of ``frame``: one Feature per line, newline-terminated, no RS prefix;
+    geometries cut at the antimeridian as in :func:`write_geojson`."""
     put = sink_bytes(out)
-    for chunk in feature_chunks(frame):
+    for chunk in feature_chunks(_cut_at_antimeridian(frame)):
         put(chunk)
+
+
+def _cut_at_antimeridian(frame: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
+    """``frame``, or a shallow copy whose lines and polygons that cross the antimeridian are cut there."""
+    import numpy as np
+
+    from geo.store.antimeridian import crossing, cut_antimeridian
+
+    geoms = np.asarray(frame.geometry.values)
+    if not len(crossing(geoms)):
+        return frame
+    out = frame.copy(deep=False)
+    out[frame.geometry.name] = type(frame.geometry)(cut_antimeridian(geoms), index=frame.index, crs=frame.crs)
+    return out
 
 
 def sink_bytes(out: IO[Any]) -> Callable[[bytes | memoryview], Any]:
