@@ -39,13 +39,13 @@ def crossing(geoms: Any) -> np.ndarray:
     return candidates[np.unique(index[1:][jumps])]
 
 
-def cut_antimeridian(geoms: Any) -> np.ndarray:
+def cut_antimeridian(geoms: Any, positions: np.ndarray | None = None) -> np.ndarray:
     """``geoms`` with every line and polygon that crosses the antimeridian cut there (a new array; the
-    geometries that do not cross are the same objects)."""
+    geometries that do not cross are the same objects). ``positions``: those of :func:`crossing`, when known."""
     import numpy as np
 
     out = np.array(geoms, dtype=object)
-    for i in crossing(out).tolist():
+    for i in (crossing(out) if positions is None else positions).tolist():
         out[i] = _cut(out[i])
     return out
 

@@ -72,10 +72,12 @@ def _cut_at_antimeridian(frame: geopandas.GeoDataFrame) -> geopandas.GeoDataFram
     from geo.store.antimeridian import crossing, cut_antimeridian
 
     geoms = np.asarray(frame.geometry.values)
-    if not len(crossing(geoms)):
+    positions = crossing(geoms)
+    if not len(positions):
         return frame
     out = frame.copy(deep=False)
-    out[frame.geometry.name] = type(frame.geometry)(cut_antimeridian(geoms), index=frame.index, crs=frame.crs)
+    out[frame.geometry.name] = type(frame.geometry)(cut_antimeridian(geoms, positions), index=frame.index,
+                                                    crs=frame.crs)
     return out
 
 

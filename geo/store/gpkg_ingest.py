@@ -24,7 +24,7 @@ from geo.store import StoreError
 from geo.store.codec import article_from_dict, article_to_dict, report_from_dict, report_to_dict
 from geo.store.gpkg import LAYER, GpkgStore, _connect, _create, _encode, _insert_rows, _transaction
 
-__all__ = ["ARTICLE_COLUMNS", "GpkgIngestBackend", "GpkgIngestTx", "INGEST_TABLES"]
+__all__ = ["ARTICLE_COLUMNS", "ArticleRowsTx", "GpkgIngestBackend", "GpkgIngestTx", "INGEST_TABLES"]
 
 INGEST_TABLES = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -96,23 +96,34 @@ def report_row(record: str, geometry: str | None) -> Report:
     return report_from_dict(data)
 
 
-class GpkgIngestTx:
-    """The operations of one article's transaction on a GeoPackage store."""
+class ArticleRowsTx:
+    """The operations of one article's transaction that both back ends run alike, on a DB-API connection whose
+    parameter marker is :attr:`MARK`: find and delete an article's rows, read stored reports."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    MARK = "?"
+
+    def __init__(self, conn: Any) -> None:
         self.conn = conn
 
     def article_exists(self, content_hash: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM articles WHERE content_hash = ?", (content_hash,)).fetchone() \
-            is not None
+        return self.conn.execute(f"SELECT 1 FROM articles WHERE content_hash = {self.MARK}",
+                                 (content_hash,)).fetchone() is not None
 
     def delete_article(self, content_hash: str) -> set[str]:
         """Delete an article's rows; the ids of the events its reports belonged to."""
         touched = {e for (e,) in self.conn.execute(
-            "SELECT DISTINCT event_id FROM reports WHERE content_hash = ? AND event_id IS NOT NULL", (content_hash,))}
+            f"SELECT DISTINCT event_id FROM reports WHERE content_hash = {self.MARK} AND event_id IS NOT NULL",
+            (content_hash,))}
         for table in ("reports", "mentions", "articles"):
-            self.conn.execute(f"DELETE FROM {table} WHERE content_hash = ?", (content_hash,))
+            self.conn.execute(f"DELETE FROM {table} WHERE content_hash = {self.MARK}", (content_hash,))
         return touched
+
+    def _reports(self, sql: str, params: Sequence[Any]) -> list[tuple[str, Report]]:
+        return [(event, report_row(record, geometry)) for event, record, geometry in self.conn.execute(sql, params)]
+
+
+class GpkgIngestTx(ArticleRowsTx):
+    """The operations of one article's transaction on a GeoPackage store."""
 
     def insert_article(self, article: Article, version: str, mentions: list[dict[str, Any]],
                        reports: Sequence[Report]) -> None:
@@ -139,9 +150,6 @@ class GpkgIngestTx:
         marks = ",".join("?" * len(event_ids))
         return self._reports(f"SELECT event_id, record, place_geometry FROM reports WHERE event_id IN ({marks})",
                              list(event_ids))
-
-    def _reports(self, sql: str, params: Sequence[Any]) -> list[tuple[str, Report]]:
-        return [(event, report_row(record, geometry)) for event, record, geometry in self.conn.execute(sql, params)]
 
     def articles(self, content_hashes: Sequence[str]) -> list[Article]:
         """Id, path and text of these stored articles, in ingest order."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from geo.articles import Article
 from geo.reports import Report
-from geo.store.gpkg_ingest import (ARTICLE_COLUMNS, article_row, article_values, mention_values, report_row,
+from geo.store.gpkg_ingest import (ARTICLE_COLUMNS, ArticleRowsTx, article_row, article_values, mention_values,
                                    report_values)
 from geo.store.gpkg_rows import _columns
 from geo.store.postgis_rows import _arrow_rows, _copy_insert
@@ -39,23 +39,11 @@ _MENTION_COLUMNS = ('content_hash, article_id, start, "end", text, role, place_i
 _REPORT_COLUMNS = "report_id, content_hash, article_id, subtype, date, date_end, record, place_geometry"
 
 
-class PgIngestTx:
+class PgIngestTx(ArticleRowsTx):
     """The operations of one article's transaction on a PostGIS store (SQL parameterised throughout)."""
 
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
-        self.conn = conn
-
-    def article_exists(self, content_hash: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM articles WHERE content_hash = %s", (content_hash,)).fetchone() \
-            is not None
-
-    def delete_article(self, content_hash: str) -> set[str]:
-        """Delete an article's rows; the ids of the events its reports belonged to."""
-        touched = {e for (e,) in self.conn.execute(
-            "SELECT DISTINCT event_id FROM reports WHERE content_hash = %s AND event_id IS NOT NULL", (content_hash,))}
-        for table in ("reports", "mentions", "articles"):
-            self.conn.execute(f"DELETE FROM {table} WHERE content_hash = %s", (content_hash,))  # type: ignore[arg-type]
-        return touched
+    MARK = "%s"
+    conn: psycopg.Connection[Any]
 
     def insert_article(self, article: Article, version: str, mentions: list[dict[str, Any]],
                        reports: Sequence[Report]) -> None:
@@ -82,10 +70,6 @@ class PgIngestTx:
         """(event id, report) of every report of these events."""
         return self._reports("SELECT event_id, record, place_geometry FROM reports WHERE event_id = ANY(%s) "
                              "ORDER BY fid", (list(event_ids),))
-
-    def _reports(self, sql: str, params: Sequence[Any]) -> list[tuple[str, Report]]:
-        return [(event, report_row(record, geometry))
-                for event, record, geometry in self.conn.execute(sql, params)]  # type: ignore[arg-type]
 
     def articles(self, content_hashes: Sequence[str]) -> list[Article]:
         """Id, path and text of these stored articles, in ingest order."""

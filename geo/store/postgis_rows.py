@@ -167,9 +167,9 @@ def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, 
 
     sql = (f"COPY (SELECT {_COLUMN_LIST}, {_GEOMETRY_COLUMNS} FROM events {where}"
            f"{f' ORDER BY {order}' if order else ''}{' LIMIT %s' if limit is not None else ''}) TO STDOUT (FORMAT csv)")
-    conn.execute("SET LOCAL jit = off")
-    conn.execute("SET LOCAL work_mem = '64MB'")
-    conn.execute("SET LOCAL extra_float_digits = 1")  # the shortest text that reads back as the same double
+    # for this transaction, in one round trip; extra_float_digits 1: the shortest text that reads back exactly
+    conn.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true), "
+                 "set_config('extra_float_digits', '1', true)")
     chunks = []
     with conn.cursor().copy(sql, [*params, *([limit] if limit is not None else [])]) as copy:  # type: ignore[arg-type]
         for data in copy:
