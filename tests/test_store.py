@@ -436,3 +436,48 @@ def test_date_order_and_take_rows_match_pandas() -> None:
     assert got.crs == frame.crs and got.geometry.name == frame.geometry.name
     as_objects = frame.astype({"date": object, "id": object})  # not Arrow text: pandas sorts
     assert (date_order(as_objects) == date_order(frame)).all()
+
+
+def test_sort_positions_agrees_with_a_text_sort_on_days_partial_dates_and_rows_in_order():
+    """Day numbers, the already-in-order shortcut and the text fallback give the order pandas' text sort gives."""
+    import random
+
+    import pandas
+
+    from geo.store.frames import sort_positions
+
+    rng = random.Random(11)
+    days = [None, "1969-12-31", "1970-01-01", "2020-02-27", "2020-03-01", "0999-05-05", "9999-12-31"]
+    partial = [*days, "2020-03", "2020", "2020-02-30"]  # not ISO days: compared as text
+    for pool in (days, partial):
+        dates = [rng.choice(pool) for _ in range(3_000)]
+        ids = [f"ev-{rng.randrange(400):04d}" for _ in dates]  # ties on both keys: the sort must be stable
+        frame = pandas.DataFrame({"date": dates, "id": ids})
+        want = frame.sort_values(["date", "id"], na_position="last", kind="stable").index.to_numpy()
+        got = sort_positions(dates, ids)
+        assert got.tolist() == want.tolist()
+        in_order = [dates[i] for i in got], [ids[i] for i in got]
+        assert sort_positions(*in_order).tolist() == list(range(len(dates)))
+    swapped = ["2020-01-01", "2020-01-01"], ["b", "a"]  # dates in order, a tie out of id order
+    assert sort_positions(*swapped).tolist() == [1, 0]
+    assert sort_positions([], []).tolist() == [] and sort_positions([None], ["a"]).tolist() == [0]
+
+
+def test_in_date_order_reorders_an_arrow_table_in_chunks_and_keeps_one_in_order():
+    import numpy as np
+    import pyarrow
+
+    from geo.store.frames import in_date_order
+
+    n = 150_000
+    rng = np.random.default_rng(4)
+    days = rng.integers(0, 900, n)
+    dates = pyarrow.array((np.datetime64("2019-01-01") + days).astype(str).tolist(), mask=days % 97 == 0)
+    table = pyarrow.table({"id": [f"e{i:06d}" for i in rng.permutation(n)], "date": dates, "x": np.arange(n)})
+    ordered = in_date_order(table)
+    keys = list(zip(ordered["date"].to_pylist(), ordered["id"].to_pylist(), strict=True))
+    assert keys == sorted(keys, key=lambda k: (k[0] is None, k[0] or "", k[1]))
+    assert sorted(ordered["x"].to_pylist()) == list(range(n)) and ordered.schema == table.schema
+    assert max(len(chunk) for chunk in ordered["x"].chunks) <= 65_536  # chunks as GDAL reads them, not one
+    assert in_date_order(ordered) is ordered
+    assert in_date_order(table.drop_columns(["date"])).num_rows == n  # no date column: as it is

@@ -9,6 +9,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from geo.store import StoreError
+from geo.store.frames import in_date_order
 from geo.store.gpkg_rows import _COLUMNS, _INTS, _NAMES, _REALS, _shapes
 
 if TYPE_CHECKING:
@@ -186,6 +187,7 @@ def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, 
                                                        strings_can_be_null=True, quoted_strings_can_be_null=False))
     else:
         table = pyarrow.schema(list(types.items())).empty_table()
+    table = in_date_order(table)  # refine() then finds the rows in order; geometries are made in that order
     text = pandas.StringDtype(na_value=np.nan)
     frame = table.drop_columns([_GEOM, _X, _Y]).to_pandas(
         types_mapper={pyarrow.string(): text, pyarrow.large_string(): text}.get)

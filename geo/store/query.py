@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from geo.errors import UsageError
 from geo.store import StoreError
-from geo.store.frames import date_order, take_rows
+from geo.store.frames import date_order, in_date_order, take_rows
 from geo.store.gpkg import _RTREE, _SRS_ID, LAYER, GpkgStore, _connect
 
 if TYPE_CHECKING:
@@ -211,6 +211,7 @@ def _read(store: GpkgStore, where: str | None, *, fids: Callable[[sqlite3.Connec
     except RuntimeError as exc:  # pyogrio's errors
         raise StoreError(f"cannot read the event store {store.path} ({exc})") from exc
     geometry = meta["geometry_name"] or "geom"
+    table = in_date_order(table)  # refine() then finds the rows in order
     text = pandas.StringDtype(na_value=np.nan)
     frame = table.drop_columns([geometry]).to_pandas(
         types_mapper={pyarrow.string(): text, pyarrow.large_string(): text}.get)
