@@ -403,7 +403,7 @@ def test_export_files_match_the_query(db: Path, plain_cache: Path, records: Reco
     gpkg = tmp_path / "syria.gpkg"  # the format follows the suffix
     assert main([*base, "-o", str(gpkg)]) == 0
     capsys.readouterr()
-    full = pyogrio.read_dataframe(gpkg)
+    full = pyogrio.read_dataframe(gpkg, layer="events")
     assert sorted(full["id"]) == sorted(syria)
     csv = tmp_path / "syria.txt"
     assert main([*base, "--format", "csv", "-o", str(csv)]) == 0

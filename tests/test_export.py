@@ -220,13 +220,47 @@ def test_gpkg_mixed_layer_with_spatial_index(frame: geopandas.GeoDataFrame, reco
     assert fields["fatalities"].startswith("int") and fields["date"] == "object"  # dates stay ISO text
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM rtree_events_geom").fetchone()[0] == len(records)
-    near = pyogrio.read_dataframe(path, bbox=(36.7, 35.8, 36.9, 35.9))
+    near = pyogrio.read_dataframe(path, layer="events", bbox=(36.7, 35.8, 36.9, 35.9))
     assert _saraqeb(records) in set(near["id"])
-    back = {r["id"]: r for r in records_from_frame(pyogrio.read_dataframe(path))}
+    back = {r["id"]: r for r in records_from_frame(pyogrio.read_dataframe(path, layer="events"))}
     original = {r["id"]: r for r in records}
     for id_ in (_saraqeb(records), "zz-polygon", "zz-undated"):
         for key in ("summary", "date", "place", "sources", "fatalities", "note", "meta"):
             assert back[id_].get(key) == original[id_].get(key), (id_, key)
+
+
+def test_a_gpkg_export_of_a_query_is_an_event_store(frame: geopandas.GeoDataFrame, tmp_path: Path) -> None:
+    """The export of a query result can be queried, appended to and ingested into like the store it came from;
+    a frame that is not a query result (ids repeated) stays a plain layer."""
+    import shapely
+
+    import pandas
+
+    subset = frame[frame["date"].fillna("") >= "2020-02-27"].reset_index(drop=True)
+    assert 0 < len(subset) < len(frame)
+    path = tmp_path / "subset.gpkg"
+    export_events(subset, "gpkg", path)
+    exported = GpkgStore(path)
+    again = query(exported)
+    pandas.testing.assert_frame_equal(pandas.DataFrame(again.drop(columns=again.geometry.name)),
+                                      pandas.DataFrame(subset.drop(columns=subset.geometry.name)))
+    same = shapely.equals_exact(shapely.normalize(again.geometry.values), shapely.normalize(subset.geometry.values),
+                                1e-7)  # rings oriented as RFC 7946 asks, coordinates to 7 decimals
+    assert same.all()
+    written = GpkgStore(tmp_path / "written.gpkg")  # the same rows written as a store
+    written.write_events(records_from_frame(subset))
+    near = {"near": (35.864, 36.8), "radius_km": 25}
+    assert set(query(exported, **near)["id"]) == set(query(written, **near)["id"]) != set()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() is not None
+        indexes = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"events_id", "events_date"} <= indexes
+    extra = {"id": "zz-appended", "date": "2020-03-05", "geometry": {"type": "Point", "coordinates": [36.8, 35.86]}}
+    assert exported.write_events([extra, *records_from_frame(subset.head(2))]).inserted == 1
+    plain = tmp_path / "plain.gpkg"
+    export_events(pandas.concat([subset, subset.head(1)]).pipe(geopandas.GeoDataFrame), "gpkg", plain)
+    with sqlite3.connect(plain) as conn, pytest.raises(sqlite3.OperationalError, match="no such table: meta"):
+        conn.execute("SELECT value FROM meta")
 
 
 # -- CSV -----------------------------------------------------------------------------------------------------------

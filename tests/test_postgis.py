@@ -84,6 +84,22 @@ def test_an_older_schema_is_upgraded_in_place(url: str, monkeypatch: pytest.Monk
     assert _sql(url, "SELECT to_regclass('geo_test_step') IS NOT NULL") == [(True,)]
 
 
+def test_a_version_2_store_loses_its_geography_index_and_answers_radius_queries_alike(
+        url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.store import postgis
+
+    monkeypatch.setattr(postgis, "MIGRATIONS", postgis.MIGRATIONS[:2])
+    monkeypatch.setattr(postgis, "SCHEMA_VERSION", 2)
+    PgStore(url).write_events(_points(500))
+    _sql(url, "ANALYZE events")
+    before = PgStore(url).query(near=(35.04, 36.5), radius_km=5)["id"].tolist()
+    assert _sql(url, "SELECT to_regclass('events_geog') IS NOT NULL") == [(True,)] and before
+    monkeypatch.undo()
+    assert PgStore(url).migrate() == SCHEMA_VERSION
+    assert _sql(url, "SELECT to_regclass('events_geog') IS NULL") == [(True,)]
+    assert PgStore(url).query(near=(35.04, 36.5), radius_km=5)["id"].tolist() == before
+
+
 def test_a_database_with_another_events_table_is_not_taken_over(url: str) -> None:
     _sql(url, "CREATE TABLE events (x int)")
     with pytest.raises(StoreError, match="already exists"):
@@ -172,7 +188,7 @@ def test_gist_indexes_answer_region_and_radius_queries(url: str) -> None:
     _sql(url, "ANALYZE events")
     for filters, index in [({"bbox": (36.1, 35.1, 36.3, 35.3)}, "events_geom"),
                            ({"polygon": box(36.1, 35.1, 36.3, 35.3)}, "events_geom"),
-                           ({"near": (35.2, 36.2), "radius_km": 5}, "events_geog"),
+                           ({"near": (35.2, 36.2), "radius_km": 5}, "events_geom"),
                            ({"since": "2020-03-01", "until": "2020-03-01"}, "events_date")]:
         where, params = where_clause(**filters)
         plan = "\n".join(row[0] for row in _sql(url, f"EXPLAIN SELECT id FROM events {where}", tuple(params)))

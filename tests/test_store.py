@@ -56,7 +56,9 @@ def test_layout_is_one_mixed_layer_with_rtree_unique_id_and_meta(store: GpkgStor
     for column in ("place_name", "place_id", "outlets_joined", "claimed_by_joined", "n_sources", "date", "date_end"):
         assert column in info["fields"]
     with sqlite3.connect(store.path) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (1,)
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+        # a typed column: GDAL reads the file without "Field format '' not supported"
+        assert ("value", "TEXT") in [(c[1], c[2]) for c in conn.execute("PRAGMA table_info(meta)")]
         assert conn.execute("SELECT count(*) FROM rtree_events_geom").fetchone()[0] == store.count()
         assert conn.execute("SELECT feature_count FROM gpkg_ogr_contents").fetchone()[0] == store.count()
         unique = [row for row in conn.execute("PRAGMA index_list(events)") if row[2]]

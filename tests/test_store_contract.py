@@ -127,6 +127,21 @@ def test_write_deduplicates_and_replace_overwrites(backend: str, records: list[d
     assert store.write_events([]) == WriteResult(0, 0, 0)
 
 
+def test_line_ends_quotes_and_commas_in_values_read_back_exactly(backend: str, tmp_path: Path) -> None:
+    """Text from articles holds line ends of every kind; PostGIS rows arrive as CSV, parsed first as if no value
+    held one (then again when one does)."""
+    store = new_store(backend, tmp_path)
+    texts = ["two\nlines", "crlf\r\nend", "cr\ronly", 'a "quote", a comma', "trailing\n", "\n", "plain"]
+    store.write_events([_point(f"t{i}", 36.0 + i / 100, 35.0, summary=text, actor1=text)
+                        for i, text in enumerate(texts)])
+    frame = run_query(store).set_index("id")
+    assert [frame.loc[f"t{i}", "summary"] for i in range(len(texts))] == texts
+    assert [frame.loc[f"t{i}", "actor1"] for i in range(len(texts))] == texts
+    plain = new_store(backend, tmp_path)  # none: the fast parse alone
+    plain.write_events([_point(f"p{i}", 36.0, 35.0, summary=f"Event {i}, said \"someone\".") for i in range(50)])
+    assert sorted(run_query(plain)["summary"]) == sorted(f"Event {i}, said \"someone\"." for i in range(50))
+
+
 def test_records_without_an_id_are_refused(backend: str, tmp_path: Path) -> None:
     from geo.store import StoreError
 

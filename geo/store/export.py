@@ -60,13 +60,14 @@ def export_events(frame: geopandas.GeoDataFrame, fmt: str, path: str | os.PathLi
         ``geojson``
             RFC 7946 FeatureCollection, one Feature per line: ``id`` = event id, (lon, lat), polygons with
             counter-clockwise outer rings and clockwise holes, at most 7 decimals, no ``crs``. Its ``bbox`` is the
-            plain min/max of all coordinates (not RFC 7946 §5.2's antimeridian-crossing form); geometries are
-            written as stored (not cut at the antimeridian).
+            plain min/max of all coordinates (not RFC 7946 §5.2's antimeridian-crossing form); lines and polygons
+            that cross the antimeridian are cut in two there (§3.1.9, :mod:`geo.store.antimeridian`).
         ``geojsonseq``
             RFC 8142 GeoJSON text sequence: the same Features, one per line, newline-separated, no RS (0x1e)
             prefix (GDAL, QGIS, jq and tippecanoe read this form).
         ``gpkg``
-            GeoPackage, layer ``events``, EPSG:4326, mixed geometry type, R-tree spatial index.
+            GeoPackage, layer ``events``, EPSG:4326, mixed geometry type, R-tree spatial index. A query result
+            also gets the store's indexes and ``meta`` table: the file is an event store of its own.
         ``csv``
             UTF-8 with a header: the flat columns, ``lat``, ``lon`` and ``wkt`` (lon lat order); nested values as
             JSON strings. Article text is untrusted, so a string cell starting with ``=``, ``+``, ``-``, ``@``, a
@@ -229,22 +230,35 @@ def neutralise_formulas(series: Any) -> Any:
 # -- GeoPackage and Parquet ------------------------------------------------------------------------------------------
 
 def _write_gpkg(frame: geopandas.GeoDataFrame, path: Path) -> None:
-    """Layer ``events`` (mixed geometry, EPSG:4326, R-tree) via pyogrio, through Arrow when available."""
+    """Layer ``events`` (mixed geometry column ``geom``, EPSG:4326, R-tree) via pyogrio, through Arrow when
+    available. A query result (the store's columns, ids unique) also gets the store's indexes and ``meta``
+    (:func:`geo.store.gpkg.finish_layer`): the file is an event store that ``geo query --db`` reads."""
+    import sqlite3
+
     import pyogrio
+
+    from geo.store.gpkg import finish_layer
+    from geo.store.gpkg_rows import _NAMES
 
     data = typed(frame).set_geometry(prepared_geometries(frame.geometry.values), crs=4326)
     if not path.suffix:
         log.warning("%s has no .gpkg suffix; GDAL will still read it as a GeoPackage", path)
+    a_store = set(_NAMES) <= set(frame.columns) and frame["id"].notna().all() and frame["id"].is_unique
+    options = {"layer": "events", "driver": "GPKG", "geometry_type": "Unknown", "promote_to_multi": False,
+               "layer_options": {"GEOMETRY_NAME": "geom"}}
 
     def write(tmp: Path) -> None:
         try:
-            pyogrio.write_dataframe(data, tmp, layer="events", driver="GPKG", geometry_type="Unknown",
-                                    promote_to_multi=False, use_arrow=True)
+            pyogrio.write_dataframe(data, tmp, use_arrow=True, **options)
         except (ImportError, RuntimeError) as exc:  # no Arrow writer in this build: the slower path
             if not isinstance(exc, ImportError) and "arrow" not in str(exc).lower():
                 raise
-            pyogrio.write_dataframe(data, tmp, layer="events", driver="GPKG", geometry_type="Unknown",
-                                    promote_to_multi=False)
+            pyogrio.write_dataframe(data, tmp, **options)
+        if a_store:
+            try:
+                finish_layer(tmp)
+            except sqlite3.DatabaseError as exc:
+                raise RuntimeError(f"cannot add the store's indexes ({exc})") from exc
 
     _finish(path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp.gpkg"), path, write)
 

@@ -119,7 +119,7 @@ def take_rows(frame: geopandas.GeoDataFrame, order: np.ndarray) -> geopandas.Geo
 
 def in_date_order(table: pyarrow.Table) -> pyarrow.Table:
     """``table`` (with text columns ``date`` and ``id``) with its rows in date order (:func:`sort_positions`),
-    columns taken by two threads; as it is when in order already or when the columns are not text.
+    columns of a big table taken by two threads; as it is when in order already or when the columns are not text.
 
     Done on the Arrow table a back end reads, before any geometry object is made: geometries made in row order lie
     in memory in that order, and writing a million of them in a shuffled order takes twice as long."""
@@ -133,6 +133,8 @@ def in_date_order(table: pyarrow.Table) -> pyarrow.Table:
     if not (order[1:] < order[:-1]).any():
         return table
     indices = pyarrow.array(order.astype(np.int64))
+    if len(order) <= 100_000:
+        return table.take(indices)
     with ThreadPoolExecutor(max_workers=2) as pool:
         columns = list(pool.map(lambda column: column.take(indices), table.columns))
     taken = pyarrow.Table.from_arrays(columns, schema=table.schema)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import geopandas
     import pyarrow
 
-__all__ = ["LAYER", "SCHEMA_VERSION", "GpkgStore", "WriteResult", "records_from_frame"]
+__all__ = ["LAYER", "SCHEMA_VERSION", "GpkgStore", "WriteResult", "finish_layer", "records_from_frame"]
 
 log = logging.getLogger(__name__)
 
@@ -387,6 +387,13 @@ def _create(path: Path, table: pyarrow.Table | None = None) -> None:
                             crs=f"EPSG:{_SRS_ID}")
     finally:
         pyogrio.set_gdal_config_options({"OGR_SQLITE_CACHE": cache})
+    finish_layer(path)
+
+
+def finish_layer(path: Path) -> None:
+    """Make the GeoPackage GDAL just wrote at ``path`` (layer :data:`LAYER` with this store's columns, geometry
+    column ``geom``, ids unique) an event store: the UNIQUE id and date indexes and ``meta``.
+    :func:`geo.store.export.export_events` uses it too, so a ``gpkg`` export is a store of its own."""
     with _connect(path) as conn:
         conn.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place only when complete
         conn.execute("PRAGMA synchronous = OFF")
@@ -396,5 +403,5 @@ def _create(path: Path, table: pyarrow.Table | None = None) -> None:
         with _transaction(conn):
             conn.execute(f"CREATE UNIQUE INDEX {LAYER}_id ON {LAYER} (id)")
             conn.execute(f"CREATE INDEX {LAYER}_date ON {LAYER} (date)")
-            conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
-            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+            conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

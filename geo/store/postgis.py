@@ -7,12 +7,13 @@
 Layout (created and upgraded by :data:`MIGRATIONS`): table ``events`` with the GeoPackage layer's columns (nested
 values as the same JSON text, so both back ends return identical frames; ``id``, ``date``, ``date_end`` in the
 "C" collation so they compare and sort as in SQLite and Python), ``geom geometry(Geometry, 4326)`` with a GiST
-index and a GiST index on ``geography(geom)`` for radius queries (``ST_DWithin`` on the spheroid: correct across
-the antimeridian and the poles). Where the ``btree_gist`` extension can be created (PostgreSQL's contrib, a
-trusted extension), the geometry index also holds ``date`` and ``coalesce(date_end, date)``, so a region + date
-query finds its rows in the index alone. Bulk writes insert rows in the Hilbert order of ``ORDER BY geom``, so
-the rows of one region share few table pages. ``geo_meta`` holding ``schema_version``; the ingest tables ``articles``,
-``reports``, ``mentions`` (see :mod:`geo.store.postgis_ingest`).
+index. Radius queries take the lon/lat boxes of the circle from that index (split at the antimeridian, every
+longitude near a pole) and then test ``ST_DWithin`` on ``geography(geom)`` (the spheroid; schema version 3
+drops the GiST index on ``geography(geom)`` that versions 1 and 2 used for them). Where the ``btree_gist``
+extension can be created (PostgreSQL's contrib, a trusted extension), the geometry index also holds ``date`` and
+``coalesce(date_end, date)``, so a region + date query finds its rows in the index alone. Bulk writes insert rows
+in the Hilbert order of ``ORDER BY geom``, so the rows of one region share few table pages. ``geo_meta`` holding
+``schema_version``; the ingest tables ``articles``, ``reports``, ``mentions`` (see :mod:`geo.store.postgis_ingest`).
 
 Writing: records are encoded as for the GeoPackage (:func:`geo.store.gpkg_rows._columns`), turned into CSV by
 Arrow, ``COPY``-ed into a temporary table and moved with ``INSERT … ON CONFLICT (id) DO NOTHING`` (or ``DO
@@ -82,6 +83,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "DROP INDEX events_geom; "
         "EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'btree_gist is not available (%), events keep the GiST index on "
         "geom alone', SQLERRM; END $$",
+    ),
+    (  # radius queries take the lon/lat boxes of the circle from the geometry index (tighter than the geography
+        # index's geocentric box, and no geography made for the rows outside them): the geography index goes
+        "DROP INDEX IF EXISTS events_geog",
     ),
 )
 #: The layout version this code writes; a database with a newer one is refused.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from geo.store import StoreError
@@ -33,7 +34,8 @@ def _type(name: str) -> str:
     return 'text COLLATE "C"' if name in _TEXT_C else "text"
 
 
-_EVENT_COLUMNS = ", ".join(f'"{name}" {_type(name)}' + (" NOT NULL" if name == "id" else "") for name, _ in _COLUMNS)
+_EVENT_COLUMNS: str = ", ".join(f'"{name}" {_type(name)}' + (" NOT NULL" if name == "id" else "")
+                                for name, _ in _COLUMNS)
 
 
 # -- COPY in and out -----------------------------------------------------------------------------------------------
@@ -163,7 +165,6 @@ def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, 
     import numpy as np
     import pandas
     import pyarrow
-    import pyarrow.csv
     import shapely
 
     sql = (f"COPY (SELECT {_COLUMN_LIST}, {_GEOMETRY_COLUMNS} FROM events {where}"
@@ -178,15 +179,8 @@ def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, 
     types = {name: pyarrow.int64() if name in _INTS else pyarrow.float64() if name in _REALS else pyarrow.string()
              for name in _NAMES}
     types.update({_GEOM: pyarrow.string(), _X: pyarrow.float64(), _Y: pyarrow.float64()})
-    if chunks:
-        table = pyarrow.csv.read_csv(
-            io.BytesIO(b"".join(chunks)),
-            read_options=pyarrow.csv.ReadOptions(column_names=list(types), block_size=1 << 24),
-            parse_options=pyarrow.csv.ParseOptions(newlines_in_values=True),
-            convert_options=pyarrow.csv.ConvertOptions(column_types=types, null_values=[""],
-                                                       strings_can_be_null=True, quoted_strings_can_be_null=False))
-    else:
-        table = pyarrow.schema(list(types.items())).empty_table()
+    table = _parse_csv(b"".join(chunks), len(chunks), types) if chunks else pyarrow.schema(
+        list(types.items())).empty_table()
     table = in_date_order(table)  # refine() then finds the rows in order; geometries are made in that order
     text = pandas.StringDtype(na_value=np.nan)
     frame = table.drop_columns([_GEOM, _X, _Y]).to_pandas(
@@ -210,6 +204,27 @@ def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, 
     if len(points):  # points come as two numbers: no WKB to write, send and parse
         shapes[points] = shapely.points(xs[points], table.column(_Y).to_numpy(zero_copy_only=False)[points])
     return geopandas.GeoDataFrame(frame, geometry=shapes, crs="EPSG:4326")
+
+
+def _parse_csv(data: bytes, rows: int, types: dict[str, pyarrow.DataType]) -> pyarrow.Table:
+    """The ``rows`` rows of PostgreSQL's CSV ``data`` as an Arrow table of ``types``.
+
+    First parsed as if no value held a line end (Arrow then splits the text into blocks parsed side by side);
+    COPY sends one message per row, so a value with a line end shows as a parse error or more rows than
+    messages, and the text is parsed again with line ends allowed in quoted values."""
+    import pyarrow
+    import pyarrow.csv
+
+    convert = pyarrow.csv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=True,
+                                         quoted_strings_can_be_null=False)
+    read = pyarrow.csv.ReadOptions(column_names=list(types), block_size=1 << 20)
+    with suppress(pyarrow.ArrowInvalid):
+        table = pyarrow.csv.read_csv(io.BytesIO(data), read_options=read, convert_options=convert,
+                                     parse_options=pyarrow.csv.ParseOptions(newlines_in_values=False))
+        if table.num_rows == rows:
+            return table
+    return pyarrow.csv.read_csv(io.BytesIO(data), read_options=read, convert_options=convert,
+                                parse_options=pyarrow.csv.ParseOptions(newlines_in_values=True))
 
 
 def region_wkb(geometry: BaseGeometry) -> bytes:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from geo.errors import UsageError
+from geo.memory import gc_paused
 from geo.store import StoreError
 from geo.store.frames import date_order, in_date_order, take_rows
 from geo.store.gpkg import _RTREE, _SRS_ID, LAYER, GpkgStore, _connect
@@ -304,6 +305,7 @@ def _matches_list(cell: Any, wanted: set[str], key: str | None) -> bool:
     return any(isinstance(v, str) and v.casefold() in wanted for v in values)
 
 
+@gc_paused()  # a query makes many short-lived objects: no collection walks the caller's long-lived ones
 def query(store: Any, *, bbox: BBox | None = None, polygon: BaseGeometry | None = None,
           near: tuple[float, float] | None = None, radius_km: float | None = None,
           since: str | dt.date | None = None, until: str | dt.date | None = None, include_undated: bool = False,
