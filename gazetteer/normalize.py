@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from operator import itemgetter
 
 __all__ = [
@@ -273,12 +274,17 @@ def split_generic(query: str) -> tuple[str, str | None, tuple[str, ...]]:
             and last.isascii() and last.lower() not in _TRAILING_WORDS):
         return text, None, ()  # no generic term can match (the common case)
     lead = _LEADING_RE.match(text)
-    if lead:
-        term = lead.group("term")
-        return lead.group("core"), term, _LEADING_GENERIC[term.lower()]
+    if lead and (kinds := _kinds_of(_LEADING_GENERIC, lead.group("term"))) is not None:
+        return lead.group("core"), lead.group("term"), kinds
     text = _THE_RE.sub("", text)
     trail = _TRAILING_RE.match(text)
-    if trail:
-        term = trail.group("term")
-        return trail.group("core"), term, GENERIC_TERMS[term.lower()]
+    if trail and (kinds := _kinds_of(GENERIC_TERMS, trail.group("term"))) is not None:
+        return trail.group("core"), trail.group("term"), kinds
     return text, None, ()
+
+
+def _kinds_of(table: Mapping[str, tuple[str, ...]], term: str) -> tuple[str, ...] | None:
+    """The kinds of a generic term the case-insensitive pattern matched; None when only Unicode case rules made it
+    match (the long s of "ſea", the Kelvin sign) and no spelling of the table is equal."""
+    kinds = table.get(term.lower())
+    return kinds if kinds is not None else table.get(term.casefold())

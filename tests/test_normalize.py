@@ -65,6 +65,8 @@ def test_fold_is_idempotent_and_never_empty_for_letters() -> None:
     ("Aegean Sea", "Aegean", ("sea",)),
     ("Bab al-Hawa border crossing", "Bab al-Hawa", ("crossing",)),
     ("Edirne", "Edirne", ()),
+    ("Aegean ſea", "Aegean", ("sea",)),  # the long s: the pattern matches it case-insensitively, so must the table
+    ("Idlib PROVİNCE", "Idlib PROVİNCE", ()),  # matched by Unicode case rules, no spelling of the table: no term
 ])
 def test_split_generic(query: str, core: str, kinds: tuple[str, ...]) -> None:
     got_core, _, got_kinds = split_generic(query)
