@@ -21,7 +21,13 @@ Measured on 2 cores shared with other jobs (noisy), 1,000,000 events, before →
 write 110 s → 40 s → 30 s (the Arrow struct read and orjson; of the 30 s: encoding about 10–14 s, GDAL 8–10 s
 with its R-tree, the two indexes 2–3 s — the 15 s target is not met); polygon + 4 months 0.45 s → 0.22 s;
 25 km radius 1.16 s → 0.21 s; append of 2,000 about 1 s. Writing from a second process (GDAL holds the GIL) did
-not help on this VM: the encoder and GDAL each ran at half speed side by side (memory-bound work on two vCPUs).
+not help on this VM: the encoder and GDAL each ran at half speed side by side (memory-bound work on two vCPUs);
+tried again later with a child process fed an Arrow IPC stream: 16.9 / 23.1 s against 18.4 / 17.3 s in-process.
+
+The speed of this VM varies by about 1.6× over hours (generating the records, untimed, takes 12 s in a fast
+phase and 20 s in a slow one); in a fast phase the same code writes 1M in 17–19 s (encoding 9–10 s, GDAL 6.5 s,
+CPU-bound — synchronous and journal settings change nothing — indexes 3 s) and the queries take 0.22 / 0.21 s
+(median of 10 warm runs).
 """
 
 from __future__ import annotations
