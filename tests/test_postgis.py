@@ -100,6 +100,25 @@ def test_a_version_2_store_loses_its_geography_index_and_answers_radius_queries_
     assert PgStore(url).query(near=(35.04, 36.5), radius_km=5)["id"].tolist() == before
 
 
+def test_an_error_while_rows_are_copied_out_is_a_store_error_and_the_store_still_answers(
+        url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Rows are read from libpq directly (postgis_rows._copy_out_rows): an error the server raises after the COPY
+    has started reaches the caller, psycopg finds the connection idle (nothing to clean up, no warning), and the
+    store answers after it."""
+    from geo.store.postgis_rows import read_frame
+
+    store = PgStore(url)
+    store.write_events(_points(300))
+    with caplog.at_level(logging.WARNING), pytest.raises(StoreError, match="division by zero"), \
+            store.connect() as conn:
+        read_frame(conn, "WHERE 1 / (299 - (SELECT count(*) FROM events e WHERE e.fid <= events.fid)) >= 0", [],
+                   order=None)  # fails on the 299th row, after rows were sent
+    assert not [r for r in caplog.records if r.name.startswith("psycopg")]
+    assert len(store.query()) == 300
+    with store.connect() as conn:
+        assert len(read_frame(conn, "WHERE id > %s", ["p00100"], order=None)) == 199
+
+
 def test_a_database_with_another_events_table_is_not_taken_over(url: str) -> None:
     _sql(url, "CREATE TABLE events (x int)")
     with pytest.raises(StoreError, match="already exists"):

@@ -483,3 +483,6 @@ def test_in_date_order_reorders_an_arrow_table_in_chunks_and_keeps_one_in_order(
     assert max(len(chunk) for chunk in ordered["x"].chunks) <= 65_536  # chunks as GDAL reads them, not one
     assert in_date_order(ordered) is ordered
     assert in_date_order(table.drop_columns(["date"])).num_rows == n  # no date column: as it is
+    small = in_date_order(table.slice(0, 5_000))  # one thread
+    keys = list(zip(small["date"].to_pylist(), small["id"].to_pylist(), strict=True))
+    assert len(keys) == 5_000 and keys == sorted(keys, key=lambda k: (k[0] is None, k[0] or "", k[1]))

@@ -21,8 +21,11 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow
 
-__all__ = ["date_order", "in_date_order", "sort_positions", "take_rows"]
+__all__ = ["SMALL", "date_order", "in_date_order", "sort_positions", "take_rows"]
 
+#: Up to this many rows, reordering is done by one thread (and :func:`~geo.store.query.refine` takes a frame's
+#: rows with pandas).
+SMALL = 100_000
 #: The day number given to a missing date: after every real one (Arrow's date32 days fit in 32 bits).
 _MISSING = 2**40
 
@@ -119,7 +122,8 @@ def take_rows(frame: geopandas.GeoDataFrame, order: np.ndarray) -> geopandas.Geo
 
 def in_date_order(table: pyarrow.Table) -> pyarrow.Table:
     """``table`` (with text columns ``date`` and ``id``) with its rows in date order (:func:`sort_positions`),
-    columns of a big table taken by two threads; as it is when in order already or when the columns are not text.
+    columns of a big one (over :data:`SMALL` rows) taken by two threads; as it is when in order already or when
+    the columns are not text.
 
     Done on the Arrow table a back end reads, before its pandas columns and geometry objects are made, and the
     result keeps chunks of 65,536 rows: the GeoJSON writer took twice as long over a million rows reordered after
@@ -134,7 +138,7 @@ def in_date_order(table: pyarrow.Table) -> pyarrow.Table:
     if not (order[1:] < order[:-1]).any():
         return table
     indices = pyarrow.array(order.astype(np.int64))
-    if len(order) <= 100_000:
+    if len(order) <= SMALL:
         return table.take(indices)
     with ThreadPoolExecutor(max_workers=2) as pool:
         columns = list(pool.map(lambda column: column.take(indices), table.columns))

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from geo.errors import UsageError
 from geo.memory import gc_paused
 from geo.store import StoreError
-from geo.store.frames import date_order, in_date_order, take_rows
+from geo.store.frames import SMALL, date_order, in_date_order, take_rows
 from geo.store.gpkg import _RTREE, _SRS_ID, LAYER, GpkgStore, _connect
 
 if TYPE_CHECKING:
@@ -290,8 +290,10 @@ def refine(frame: geopandas.GeoDataFrame, *, lists: dict[str, list[str]], text: 
             keep &= frame["summary"].map(lambda s: isinstance(s, str) and needle in s.casefold())
         frame = frame[keep.to_numpy(dtype=bool)]
     positions = date_order(frame)
-    if len(positions) > 100_000:  # the reordering is the cost: columns side by side, none when in order already
-        frame = frame.reset_index(drop=True) if (positions[1:] > positions[:-1]).all() else take_rows(frame, positions)
+    if not (positions[1:] < positions[:-1]).any():  # in order already (read so: in_date_order)
+        frame = frame.reset_index(drop=True)
+    elif len(positions) > SMALL:  # the reordering is the cost: columns side by side
+        frame = take_rows(frame, positions)
     else:
         frame = frame.take(positions).reset_index(drop=True)
     return frame.head(limit) if limit is not None else frame
