@@ -20,9 +20,10 @@ runs. The polygon + date query is answered from the GiST index on (geom, date, c
 radius query takes the circle's lon/lat boxes from the same index, then ``ST_DWithin`` on the spheroid.
 
 Measured (1M, 2-core VM): write 84–105 s → 58–66 s (schema 3: no geography index); polygon + 4 months
-0.13–0.20 s → 0.08–0.12 s; 25 km radius (15,606 rows) 0.33–0.50 s → 0.20–0.24 s median. Of a radius query
-the server takes about 0.085 s (0.04 s finding the rows, the rest formatting 9 MB of CSV, one message per row)
-and Python about 0.06 s after the last row (CSV parse 0.02 s, reordering 0.01 s, frame and geometries); the
+0.13–0.20 s → 0.07–0.12 s; 25 km radius (15,606 rows) 0.33–0.50 s → 0.17–0.23 s median (the VM's speed varies
+by about 1.4× between runs). Of a radius query the server takes about 0.085 s (0.04 s finding the rows, the rest
+formatting 9 MB of CSV, one message per row), receiving it 0.02–0.04 s more (psql's C client: 0.095 s in all),
+and Python about 0.05 s after the last row (CSV parse 0.02 s, reordering 0.015 s, frame and geometries); the
 ≤ 0.2 s target is borderline. The in-memory figures are the lower bound: indices only, from arrays already in
 memory, representative points only.
 """
