@@ -188,19 +188,18 @@ class Gazetteer:
         code = self._country_code(country) if country else None
         point = None if near is None else self._near_point(near)
         variants: list[tuple[str, tuple[str, ...]]]
+        search = Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else _NO_IDS)
         if " " in text:  # generic terms need two words at least
             core, term, cue = split_generic(text)
             full = text[4:] if text[:4].lower() == "the " else text
             # The cue counts for the full name too: "Red Sea" is the sea before the province of that name.
             variants = [(full, cue), (core, cue)] if term else [(full, ())]
-            search = Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else _NO_IDS)
             for number, (variant, cue_kinds) in enumerate(variants):
                 # "Mexico City" names the city before any "Mexico" that is a city
                 exact_matches(search, self._sources_of, variant, cue_kinds,
                               0.9 if number and search.best else 1.0)
         else:
             variants = [(text, ())]
-            search = Search(limit, code, point, wanted_kinds, self.overlay.ids if self.pack_paths else _NO_IDS)
             exact_matches(search, self._sources_of, text, ())
         if not search.best and self.online is not None:  # names nothing local knows, when asked for
             for place in self.online.lookup(variants[0][0], limit=limit):

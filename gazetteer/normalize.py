@@ -69,8 +69,8 @@ ARTICLES = frozenset(
     "al el il ul an as ash ad ar at az adh ath ez es ed er en et ech the".split()
 )
 
-#: Letter-sequence rewrites of the loose key, applied in order (plain replacements: fast); unrolled in
-#: :func:`loose_from_fold`, which must be changed with it.
+#: Letter-sequence rewrites of the loose key, applied in order: the specification that :func:`loose_from_fold`
+#: unrolls for speed (``tests/test_normalize.py`` checks the two agree on the seeds' names).
 _LOOSE_REPLACE = (
     ("q", "k"), ("ck", "k"), ("dj", "j"), ("sh", "s"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("y", "i"),
     ("ei", "ai"), ("e", "i"), ("o", "u"),

@@ -352,7 +352,7 @@ def _unique_ids(records: list[Mapping[str, Any]]) -> bool:
     """Whether every record has an id and no two share one."""
     ids = [r.get("id") for r in records]
     try:
-        return bool(ids) and all(ids) and len(set(ids)) == len(ids)
+        return bool(ids) and all(ids) and _unique(ids, last=False) is None
     except TypeError:  # an unhashable id: the general path says what is wrong
         return False
 

@@ -71,7 +71,7 @@ def _encode_json(value: Any) -> str:
 
 def _columns(records: Iterable[Mapping[str, Any]], *, plain: bool = True) -> tuple[dict[str, list[Any]], list[Any]]:
     """The values of each of :data:`_NAMES` (JSON text for nested ones) and the GeoJSON geometries; without
-    ``plain``, the id and the derived and nested columns only (Arrow reads the others, see :func:`arrow_table`).
+    ``plain``, the id and the derived and nested columns only (Arrow reads the others, see :func:`arrow_batches`).
 
     Built column by column (a list comprehension per column), several times faster than a loop over rows."""
     records = list(records)
