@@ -13,7 +13,7 @@ import logging
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -324,10 +324,14 @@ class ImportStore:
         out.sort(key=lambda row: -row[1].prominence)
         return out
 
-    def keys_of_skeleton(self, skel: str) -> list[str]:
-        """Loose keys of imported names with this consonant skeleton (at most 400)."""
-        rows = self._read().execute("SELECT DISTINCT loose FROM names WHERE skeleton = ? LIMIT 400", (skel,))
-        return [r[0] for r in rows]
+    def keys_of_skeletons(self, skeletons: Sequence[str], shortest: int, longest: int) -> list[str]:
+        """Loose keys of imported names, ``shortest`` to ``longest`` letters long, with one of these consonant
+        skeletons (at most :data:`~gazetteer.index.SKELETON_KEYS` per skeleton)."""
+        from gazetteer.index import keys_by_skeletons
+
+        conn = self._read()
+        return keys_by_skeletons(lambda sql, args: conn.execute(sql, args).fetchall(),
+                                 "SELECT DISTINCT skeleton, loose FROM names", skeletons, shortest, longest)
 
     def counts(self) -> dict[str, int]:
         """Places per kind."""

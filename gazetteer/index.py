@@ -15,7 +15,7 @@ import sqlite3
 import sys
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +91,29 @@ def _indexable(name: str) -> tuple[str, str, str] | None:
     if len(key) < 2:
         return None
     return key, skeleton(name), folded
+
+
+#: At most this many loose keys per skeleton go to fuzzy matching.
+SKELETON_KEYS = 400
+
+
+def keys_by_skeletons(query: Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]], select: str,
+                      skeletons: Sequence[str], shortest: int, longest: int) -> list[str]:
+    """The loose keys ``select`` (``SELECT skeleton, loose FROM …`` of a table with both columns) finds for
+    ``skeletons``, ``shortest`` to ``longest`` letters long, at most :data:`SKELETON_KEYS` per skeleton, each once;
+    ``query`` runs SQL with parameters. One statement per 500 skeletons (SQLite's parameter limit is 999)."""
+    taken: dict[str, int] = {}
+    found: dict[str, None] = {}
+    for start in range(0, len(skeletons), 500):
+        chunk = tuple(skeletons[start:start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = query(f"{select} WHERE skeleton IN ({marks}) AND length(loose) BETWEEN ? AND ?",
+                     (*chunk, shortest, longest))
+        for skel, key in rows:
+            if taken.get(skel, 0) < SKELETON_KEYS:
+                taken[skel] = taken.get(skel, 0) + 1
+                found[key] = None
+    return list(found)
 
 
 def keys_path(path: Path) -> Path:
@@ -298,9 +321,10 @@ class NameIndex:
         """True when some indexed name has the loose key ``key``."""
         return self._keys.get(key) is not None
 
-    def loose_keys_by_skeleton(self, key: str) -> list[str]:
-        """Loose keys whose consonant skeleton is ``key`` (at most 400): candidates for fuzzy matching."""
-        return [r[0] for r in self._query("SELECT loose FROM skeletons WHERE skeleton = ? LIMIT 400", (key,))]
+    def loose_keys_by_skeletons(self, skeletons: Sequence[str], shortest: int, longest: int) -> list[str]:
+        """Loose keys of ``shortest`` to ``longest`` letters whose consonant skeleton is one of ``skeletons`` (at
+        most :data:`SKELETON_KEYS` per skeleton): candidates for fuzzy matching."""
+        return keys_by_skeletons(self._query, "SELECT skeleton, loose FROM skeletons", skeletons, shortest, longest)
 
     def by_id(self, place_id: str) -> list[Place]:
         """Places with this id (zero or one)."""

@@ -207,7 +207,7 @@ class Gazetteer:
                 search.offer(place, kind, place.name, MATCH_SCORES[kind], False, variants[0][1])
         if not search.best and fuzzy:
             for variant, cue_kinds in variants:
-                fuzzy_matches(search, self._sources_of, self._keys_of_skeleton, variant, cue_kinds)
+                fuzzy_matches(search, self._sources_of, self._keys_of_skeletons, variant, cue_kinds)
         ranked = search.ranked()
         if ranked and self.has_imported:  # polygons from 'geo gazetteer import-boundaries' for areas
             polygons = self.imported.boundaries_of(c.place.id for c in ranked if c.place.geometry is None)
@@ -376,13 +376,15 @@ class Gazetteer:
             raise GazetteerError(f"near point {lat},{lon} is out of range (LAT,LON in degrees)")
         return lat, lon
 
-    def _keys_of_skeleton(self, skel: str) -> list[str]:
-        """Loose keys of the index and the user packs whose consonant skeleton is ``skel``."""
-        found = self.index.loose_keys_by_skeleton(skel)
+    def _keys_of_skeletons(self, skeletons: Sequence[str], shortest: int, longest: int) -> list[str]:
+        """Loose keys (``shortest`` to ``longest`` letters) of the index, the imported dumps and the user packs
+        whose consonant skeleton is one of ``skeletons``."""
+        found = self.index.loose_keys_by_skeletons(skeletons, shortest, longest)
         if self.has_imported:
-            found = [*found, *self.imported.keys_of_skeleton(skel)]
+            found = [*found, *self.imported.keys_of_skeletons(skeletons, shortest, longest)]
         if self.pack_paths:
-            found = [*found, *self.overlay.by_skeleton.get(skel, ())]
+            by_skeleton = self.overlay.by_skeleton
+            found = [*found, *(k for s in skeletons for k in by_skeleton.get(s, ()) if shortest <= len(k) <= longest)]
         return found
 
     @property

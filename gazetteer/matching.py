@@ -12,7 +12,7 @@ from heapq import heappop, heappush, heappushpop
 from typing import Any
 
 from gazetteer.model import Candidate, Place, candidate_of, place_of
-from gazetteer.normalize import ARTICLES, fold, loose, loose_from_fold, skeleton
+from gazetteer.normalize import ARTICLES, fold, loose, loose_from_fold, skeleton, skeleton_neighbours
 from gazetteer.rank import (
     MATCH_SCORES, MATCH_WEIGHT, PROMINENCE_WEIGHT, USER_BONUS, distance_km, prominence, score, upper_bound,
 )
@@ -22,6 +22,8 @@ __all__ = ["KeysOf", "Overlay", "Rows", "RowsOf", "Search", "StoredPlace", "exac
 
 _FUZZY_MIN_RATIO = 0.8
 _FUZZY_MIN_SPELLING = 0.75
+#: How many letters a fuzzy match may add or drop (or a sixth of the query's letters, when more).
+_FUZZY_MAX_LENGTH_GAP = 2
 _EXACT, _ALTERNATE, _NORMALIZED = MATCH_SCORES["exact"], MATCH_SCORES["alternate"], MATCH_SCORES["normalized"]
 _LOOSE, _LOOSE_ARTICLE = MATCH_SCORES["loose"], MATCH_SCORES["loose_article"]
 
@@ -33,8 +35,8 @@ StoredPlace = tuple[Any, ...]
 Rows = Sequence[tuple[tuple[tuple[str, str, bool], ...], int | None, Place | StoredPlace]]
 #: loose key → row lists, each with its "from a user pack" flag.
 RowsOf = Callable[[str], list[tuple[Rows, bool]]]
-#: consonant skeleton → loose keys.
-KeysOf = Callable[[str], list[str]]
+#: (consonant skeletons, shortest, longest) → the loose keys of that many letters with one of these skeletons.
+KeysOf = Callable[[Sequence[str], int, int], list[str]]
 
 
 def _without_articles(folded: str) -> str:
@@ -216,26 +218,30 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
 
 
 def fuzzy_matches(search: Search, rows_of: RowsOf, keys_of: KeysOf, text: str, cue: tuple[str, ...]) -> None:
-    """Bounded fallback: names sharing the consonant skeleton (or missing one consonant) and ≥ 0.8 similar."""
+    """Bounded fallback: names whose consonant skeleton is that of ``text`` or one edit away (four consonants or
+    more), whose loose key is at least 0.8 similar, and whose spelling is too (0.75, with about as many letters)."""
     q_loose, q_skel = loose(text), skeleton(text)
     q_letters = fold(text).replace(" ", "")
     if len(q_skel) < 3:
         return
-    skeletons = [q_skel]
-    if len(q_skel) >= 4:
-        skeletons += [q_skel[:i] + q_skel[i + 1:] for i in range(len(q_skel))]
+    skeletons = skeleton_neighbours(q_skel) if len(q_skel) >= 4 else [q_skel]
+    # a ratio 2M/(a+b) of at least 0.8 needs the shorter key to have two thirds of the longer one's letters
+    n = len(q_loose)
     keys: dict[str, float] = {}
-    for skel in dict.fromkeys(skeletons):
-        for key in keys_of(skel):
-            if key not in keys:
-                keys[key] = SequenceMatcher(None, q_loose, key).ratio()
+    matcher = SequenceMatcher(None, "", q_loose)  # the query's side is analysed once, for every key
+    for key in keys_of(skeletons, -(-2 * n // 3), 3 * n // 2):
+        if key not in keys:
+            matcher.set_seq1(key)  # the quick ratio (letters in common) bounds the ratio from above
+            keys[key] = matcher.ratio() if matcher.quick_ratio() >= _FUZZY_MIN_RATIO else 0.0
+    slack = max(_FUZZY_MAX_LENGTH_GAP, len(q_letters) // 6)
     for key, ratio in keys.items():
         if ratio < _FUZZY_MIN_RATIO:
             continue
         for rows, user in rows_of(key):
             for names, _, place in rows:
-                # the spelling itself must be close too, not only its transliteration key
-                spelling, name = max((SequenceMatcher(None, q_letters, f.replace(" ", "")).ratio(), n)
-                                     for n, f, _ in names)
-                if spelling >= _FUZZY_MIN_SPELLING:
-                    search.offer(place, "fuzzy", name, MATCH_SCORES["fuzzy"] * ratio, user, cue)
+                # the spelling itself must be close too, not only its transliteration key; and about as long: a
+                # slip of the pen adds or drops a letter or two, not a word ("Fort Hood" is no "Forth")
+                close = [(SequenceMatcher(None, q_letters, letters).ratio(), n) for n, f, _ in names
+                         if abs(len(letters := f.replace(" ", "")) - len(q_letters)) <= slack]
+                if close and (best := max(close))[0] >= _FUZZY_MIN_SPELLING:
+                    search.offer(place, "fuzzy", best[1], MATCH_SCORES["fuzzy"] * ratio, user, cue)

@@ -182,3 +182,20 @@ def test_country_info_beside_the_dump_is_read(tmp_path: Path, small_sources: lis
     bad.write_text("SY\tSYR\n", encoding="utf-8")
     with pytest.raises(GazetteerError, match="not a countryInfo row"):
         gaz.import_dumps([folder / "SY.txt"], country_info=bad)
+
+
+def test_fuzzy_lookup_finds_imported_names_one_consonant_away(tmp_path: Path, small_sources: list,
+                                                             sy_rows: list[str]) -> None:
+    from gazetteer.normalize import skeleton
+
+    dump = tmp_path / "SY.txt"
+    dump.write_text("\n".join(sy_rows[:200]) + "\n", encoding="utf-8")
+    gaz, _ = imported(tmp_path, small_sources, dump)
+    names = [row.split("\t")[1] for row in sy_rows[:200]]
+    # a consonant dropped from the middle of a name, so that the skeleton loses it
+    name, misspelt = next((n, n[:i] + n[i + 1:]) for n in names if n.isascii() and " " not in n
+                          and len(skeleton(n)) >= 5 for i in range(2, len(n) - 2)
+                          if len(skeleton(n[:i] + n[i + 1:])) == len(skeleton(n)) - 1)
+    found = gaz.lookup(misspelt)
+    assert found and found[0].place.name == name and found[0].place.source == "geonames-dump"
+    assert found[0].match.type == "fuzzy"

@@ -108,6 +108,27 @@ def test_fuzzy_is_bounded_and_never_beats_exact(full_gazetteer: Gazetteer) -> No
     assert full_gazetteer.lookup("Xqzvbnmwrt") == []
 
 
+@pytest.mark.parametrize("misspelt, name, country", [
+    ("Gaziatep", "Gaziantep", "TR"),  # a consonant dropped
+    ("Sanliufa", "Şanlıurfa", "TR"),
+    ("Gaziatnep", "Gaziantep", "TR"),  # two consonants swapped
+    ("Eskisheir", "Eskişehir", "TR"),
+    ("Aleppgo", "Aleppo", "SY"),  # a consonant added
+])
+def test_fuzzy_finds_a_consonant_dropped_added_or_swapped(full_gazetteer: Gazetteer, misspelt: str, name: str,
+                                                          country: str) -> None:
+    found = full_gazetteer.lookup(misspelt, limit=3)
+    assert found and found[0].match.type == "fuzzy"
+    assert (found[0].place.name, found[0].place.country) == (name, country)
+
+
+def test_fuzzy_matches_have_about_as_many_letters(full_gazetteer: Gazetteer) -> None:
+    """"Forth" shares the skeleton of "Fort Hood" less one consonant and is 0.8 similar, but three letters short."""
+    assert "Forth" not in [c.place.name for c in full_gazetteer.lookup("Fort Hood")]
+    assert "Queens" not in [c.place.name for c in full_gazetteer.lookup("Queen Anne's County")]
+    assert full_gazetteer.lookup("Gaziantepp")[0].place.name == "Gaziantep"  # one letter more is a slip
+
+
 def test_match_records_say_how(full_gazetteer: Gazetteer) -> None:
     assert full_gazetteer.lookup("Saraqib")[0].match.type == "exact"
     assert full_gazetteer.lookup("Ayvacik", country="TR")[0].match.type in ("normalized", "alternate")

@@ -105,3 +105,15 @@ def test_bad_user_pack_fails_lookup_clearly(tmp_path: Path, small_sources: list)
     gaz = Gazetteer(cache_dir=tmp_path / "c", sources=small_sources, packs=[path])
     with pytest.raises(PackError, match="unknown kind 'nowhere'"):
         gaz.lookup("Greece")
+
+
+def test_fuzzy_lookup_finds_user_pack_names_one_consonant_away(tmp_path: Path, small_sources: list) -> None:
+    pack = write(tmp_path, "kh,Khirbat al Marjanah,,populated_place,,SY,Idlib,35.9,36.6,,,,false,test: a user row\n")
+    gaz = Gazetteer(cache_dir=tmp_path / "cache", sources=small_sources, packs=[pack])
+    # exact; a consonant added; dropped; two swapped
+    for misspelt in ("Khirbat al Marjanah", "Khirbat al Marjanat", "Khirbat al Maranah", "Khirbat al Majranah"):
+        found = gaz.lookup(misspelt)
+        assert [c.place.id for c in found] == ["pack:user:kh"], misspelt
+    assert gaz.lookup("Khirbat al Marjanah")[0].match.type == "exact"
+    assert gaz.lookup("Khirbat al Maranah")[0].match.type == "fuzzy"
+    assert gaz.lookup("Khirbat al Marjanah", fuzzy=True, kinds=["road"]) == []
