@@ -244,4 +244,6 @@ def fuzzy_matches(search: Search, rows_of: RowsOf, keys_of: KeysOf, text: str, c
                 close = [(SequenceMatcher(None, q_letters, letters).ratio(), n) for n, f, _ in names
                          if abs(len(letters := f.replace(" ", "")) - len(q_letters)) <= slack]
                 if close and (best := max(close))[0] >= _FUZZY_MIN_SPELLING:
-                    search.offer(place, "fuzzy", best[1], MATCH_SCORES["fuzzy"] * ratio, user, cue)
+                    # closeness counts for more than prominence among fuzzy matches: squared, both similarities
+                    closeness = (ratio * best[0]) ** 2
+                    search.offer(place, "fuzzy", best[1], MATCH_SCORES["fuzzy"] * closeness, user, cue)

@@ -33,7 +33,8 @@ _UNPOPULATED_KINDS = frozenset({"continent", "sea", "region", "island", "river",
 _WEIGHTS = (0.45, 0.35, 0.20)
 _CODE_BASE = {"PPLC": 0.85, "PPLA": 0.7, "PPLG": 0.6, "PPLA2": 0.6, "PPLA3": 0.5, "PPLA4": 0.45, "PPL": 0.4}
 
-#: Score of each match type (fuzzy is further multiplied by the string similarity).
+#: Score of each match type (fuzzy is further multiplied by the square of the product of the key and spelling
+#: similarities: see :func:`~gazetteer.matching.fuzzy_matches`).
 MATCH_SCORES = {"exact": 1.0, "alternate": 0.96, "normalized": 0.95, "loose": 0.7, "loose_article": 0.6, "fuzzy": 0.6}
 
 _EARTH_HALF_CIRCUMFERENCE_KM = 20037.5

@@ -122,6 +122,17 @@ def test_fuzzy_finds_a_consonant_dropped_added_or_swapped(full_gazetteer: Gazett
     assert (found[0].place.name, found[0].place.country) == (name, country)
 
 
+@pytest.mark.parametrize("misspelt, name, country", [
+    ("Lasning", "Lansing", "US"),  # not the province of Liaoning
+    ("Santa Telca", "Santa Tecla", "SV"),  # not Saint Lucia
+    ("Hripur", "Haripur", "PK"),  # not Raipur, a bigger city
+])
+def test_among_fuzzy_matches_the_closer_spelling_outranks_prominence(full_gazetteer: Gazetteer, misspelt: str,
+                                                                     name: str, country: str) -> None:
+    found = full_gazetteer.lookup(misspelt, limit=3)
+    assert (found[0].place.name, found[0].place.country, found[0].match.type) == (name, country, "fuzzy")
+
+
 def test_fuzzy_matches_have_about_as_many_letters(full_gazetteer: Gazetteer) -> None:
     """"Forth" shares the skeleton of "Fort Hood" less one consonant and is 0.8 similar, but three letters short."""
     assert "Forth" not in [c.place.name for c in full_gazetteer.lookup("Fort Hood")]
