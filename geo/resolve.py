@@ -273,6 +273,7 @@ class Resolver:
                fixed: list[Place]) -> None:
         countries: dict[str, float] = defaultdict(float)
         admin1s: set[str] = set()
+        admin1_countries: set[str] = set()  # countries of which the document names a first-level division
         anchors: list[Place] = []
         for other, place in chosen:
             if other is group:
@@ -282,6 +283,7 @@ class Resolver:
                 countries[place.country] += weight
             if place.kind == "admin1":
                 admin1s.add(_area_name(place.name))
+                admin1_countries.add(place.country or "")
             elif place.admin1:
                 admin1s.add(_area_name(place.admin1))
             if place.kind not in _COARSE_KINDS and other.confidence >= 0.4:
@@ -292,6 +294,10 @@ class Resolver:
         total = sum(countries.values()) or 1.0
         containers = [(groups[k].candidates[groups[k].choice].place, relation)
                       for k, relation in group.containers if groups[k].candidates]
+        # (country, division) of the candidates that are towns named as their first-level division
+        seats = {(c.place.country, _area_name(c.place.admin1)) for c in group.candidates
+                 if c.place.kind != "admin1" and c.place.admin1
+                 and _area_name(c.place.admin1) == _area_name(c.place.name)}
         for k, candidate in enumerate(group.candidates):
             place = candidate.place
             share = countries.get(place.country or "", 0.0) / total
@@ -305,7 +311,14 @@ class Resolver:
             if not near:
                 near = max((_proximity(distance_km(place.lat, place.lon, a.lat, a.lon)) for a in anchors
                             if a.id != place.id), default=0.0)
-            admin1 = 1.0 if place.admin1 and _area_name(place.admin1) in admin1s else 0.0
+            if place.kind == "admin1":
+                # named among its siblings ("Oregon" with "Ohio" and "Idaho"), a division is likelier than its
+                # namesakes in other divisions ("Oregon, Ohio"); the town it is named after (Idlib city in Idlib
+                # province) stays as likely as before
+                admin1 = 1.0 if place.country in admin1_countries and (
+                    place.country, _area_name(place.name)) not in seats else 0.0
+            else:
+                admin1 = 1.0 if place.admin1 and _area_name(place.admin1) in admin1s else 0.0
             # context re-ranks real spellings of a name; it cannot turn a loose transliteration into the answer
             match = _match_strength(candidate)
             evidence = 0.35 * share + 0.3 * near + 0.15 * admin1

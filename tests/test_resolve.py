@@ -45,6 +45,17 @@ def test_document_focus_picks_the_nearby_namesake(geoparser) -> None:  # type: i
     assert other.place.admin1 != "Quneitra"
 
 
+def test_a_division_named_among_its_siblings_is_the_division(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """Towns called California (in Missouri) and Oregon (in Ohio) sit inside divisions the text names, but in a list
+    of states the names are states; a town named as its own province (Idlib city) keeps its reading."""
+    text = "Health officials confirmed new cases in Missouri, Ohio, California, Oregon and Pennsylvania on Tuesday."
+    for name in ("California", "Oregon", "Missouri"):
+        found = _place(geoparser, text, name)
+        assert (found.place.kind, found.place.country, found.place.name) == ("admin1", "US", name)
+    text = "The outbreak spread from Idlib to Aleppo and Hama provinces, while Latakia reported no cases."
+    assert _place(geoparser, text, "Idlib").place.kind == "populated_place"
+
+
 def test_prominence_wins_without_context(geoparser) -> None:  # type: ignore[no-untyped-def]
     found = _place(geoparser, "The minister travelled to Paris on Monday.", "Paris")
     assert found.place.country == "FR"
