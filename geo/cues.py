@@ -88,7 +88,7 @@ def reporting_verb_follows(tokens: list[Token], j: int) -> bool:
     steps = 0
     while k < len(tokens) and steps < 4:
         token = tokens[k]
-        if any(ch in token.gap for ch in ".;:!?\n"):
+        if any(ch in token.gap for ch in ",.;:!?\n"):
             return False
         word = token.lower
         if word in REPORT_VERBS:

@@ -9,7 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ABBREVIATIONS", "AUXILIARIES", "COMMON_WORDS", "CONNECTORS", "DIRECTIONS", "LOCATIVE", "MONTHS", "NAME_PARTICLES",
     "NON_PLACE_NAMES", "NON_PLACE_PHRASES",
-    "ORG_HEADS", "OUTLETS", "PERSON_TITLES", "REPORT_VERBS", "STOPWORDS", "WEEKDAYS",
+    "ORG_HEADS", "OUTLETS", "PERSON_NOUNS", "PERSON_TITLES", "REPORT_VERBS", "STOPWORDS", "WEEKDAYS",
 ]
 
 
@@ -36,6 +36,14 @@ ambassador chancellor premier spokesman spokeswoman spokesperson chairman chairw
 officer deputy commissioner envoy counsellor counselor advisor adviser chief head leader mp mep lawmaker
 correspondent reporter journalist analyst activist resident colleague saint""")
 
+#: Lower-case words for people that come straight before a name ("her son Jack", "water expert Ben Carter",
+#: "farmer Lin"): the name is a person's.
+PERSON_NOUNS = _words("""son sons daughter daughters wife husband mother father brother sister uncle aunt nephew
+niece cousin grandson granddaughter grandmother grandfather boyfriend girlfriend fiancé fiancee widow widower
+expert experts scientist scientists researcher researchers microbiologist virologist epidemiologist biologist
+veterinarian physician surgeon nurse farmer farmers teacher student lawyer attorney prosecutor defendant suspect
+witness singer actor actress writer author artist photographer musician economist professor colleague""")
+
 #: Words that open or close organisation names: a place before them is a modifier ("Queensland Health",
 #: "US Centers for Disease Control", "the Turkish Defence Ministry"), a name after them is not a place by itself.
 ORG_HEADS = _words("""department departments ministry ministries army navy air force forces police government
@@ -56,7 +64,8 @@ condemned condemns urged urges demanded demands responded responds replied repli
 threatens vowed vows wants wanted asked asks called calls signed signs blamed blames argued argues believes hopes
 fears reported reports noted notes explained explains acknowledged acknowledges admitted admits pledged pledges
 promised promises welcomed welcomes expressed expresses suggested suggests declared declares insisted insist
-launched launches sent sends decided decides considers considered""")
+launched launches sent sends decided decides considers considered commented comments wrote writes recalled
+recalls testified testifies""")
 
 #: Verbs and adverbs that may sit between a name and a verb of saying ("Washington has refused").
 AUXILIARIES = _words("has had have will would could may might should must is was also did does not has also "

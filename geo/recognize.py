@@ -28,8 +28,8 @@ from gazetteer import Gazetteer
 from gazetteer.model import Candidate
 from geo import cues
 from geo.lexicon import (
-    COMMON_WORDS, CONNECTORS, DIRECTIONS, LOCATIVE, MONTHS, NAME_PARTICLES, NON_PLACE_NAMES, NON_PLACE_PHRASES,
-    ORG_HEADS, OUTLETS, PERSON_TITLES, WEEKDAYS,
+    ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, LOCATIVE, MONTHS, NAME_PARTICLES, NON_PLACE_NAMES,
+    NON_PLACE_PHRASES, ORG_HEADS, OUTLETS, PERSON_NOUNS, PERSON_TITLES, WEEKDAYS,
 )
 from geo.mentions import Mention
 from geo.tokens import Token, tokenize
@@ -65,6 +65,12 @@ def _dominant(candidate: Candidate) -> bool:
     even before another capitalised word ("Queensland Premier", "Syria TV")."""
     place = candidate.place
     return candidate.match.score >= 0.95 and (place.kind in _MAJOR or place.feature_code == "PPLC")
+
+
+def _after_title(title: Token, name: Token) -> bool:
+    """Whether ``name`` directly follows the title word ``title``: after a space, or after the period of an
+    abbreviated title ("Dr. Moll", "Gen. Akar")."""
+    return name.gap == " " or (name.gap == ". " and title.lower in ABBREVIATIONS)
 
 
 def _capital_or_country(candidate: Candidate) -> bool:
@@ -240,9 +246,12 @@ class Recognizer:
             return "a model number (SA-22)"
         if name.casefold() in doc.persons and best.place.kind != "country":
             return "a person named in this text"
-        if i > 0 and tokens[i - 1].lower in PERSON_TITLES and tokens[i - 1].cap and first.gap == " " \
+        if i > 0 and tokens[i - 1].lower in PERSON_TITLES and tokens[i - 1].cap and _after_title(tokens[i - 1], first) \
                 and not first.headline:
             return "after a title"
+        if i > 0 and tokens[i - 1].lower in PERSON_NOUNS and not tokens[i - 1].cap and first.gap == " " and not major:
+            doc.persons.add(name.casefold())
+            return "after a word for a person ('her son Jack')"
         if single and first.upper:
             exact = best.match.type in ("exact", "alternate") and best.place.kind in ("country", "admin1")
             return None if exact else "an acronym"
@@ -263,6 +272,8 @@ class Recognizer:
                 word = before.lower
                 if not (word in DIRECTIONS or word in ORG_HEADS or word in COMMON_WORDS or word in _NOT_NAMES
                         or self._placeish(before) or before.upper):
+                    if single and not major:  # "Bruce Ivins", then "Ivins" alone: the same person
+                        doc.persons.add(name.casefold())
                     return "the end of a longer name (a person or an organisation)"
             after = tokens[j + 1] if j + 1 < len(tokens) else None
             if (after is not None and after.lower in CONNECTORS and after.gap == " " and j + 2 < len(tokens)
@@ -277,7 +288,7 @@ class Recognizer:
                         or word in DIRECTIONS or self._placeish(after) or after.upper or after.text.isdigit()):
                     return "the start of a longer name (a person)"
         if cues.reporting_verb_follows(tokens, j) and not _capital_or_country(best) and not major:
-            doc.persons.add(name)
+            doc.persons.add(name.casefold())
             return "the subject of a verb of saying (a person or an organisation)"
         if cues.source_cue_precedes(tokens, i) and not major:
             return "a source ('according to X')"
@@ -360,7 +371,9 @@ class Recognizer:
                 continue
             names: list[int] = []
             m = k + 1
-            while m < len(tokens) and tokens[m].gap in (" ", "-") and len(names) < 5 and (
+            if not _after_title(token, tokens[m]):
+                continue
+            while m < len(tokens) and (tokens[m].gap in (" ", "-") or m == k + 1) and len(names) < 5 and (
                     tokens[m].cap or (tokens[m].lower in NAME_PARTICLES and m + 1 < len(tokens)
                                       and tokens[m + 1].cap)):
                 if tokens[m].lower in PERSON_TITLES:

@@ -47,6 +47,28 @@ def test_a_person_stays_a_person_in_the_whole_text(recognizer) -> None:  # type:
     assert _names(recognizer, text) == ["Moscow"]
 
 
+def test_a_surname_after_the_full_name_stays_a_person(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "Scientist Bruce Ivins worked at Fort Detrick. A judge issued a peace order against Ivins in July."
+    assert "Ivins" not in _names(recognizer, text)
+    # counter-example: the town of that name, with no person of that name in the text
+    assert _names(recognizer, "The family drove from Ivins, Utah, to the coast on Monday.")[:2] == ["Ivins", "Utah"]
+
+
+def test_people_after_abbreviated_titles_and_words_for_people(recognizer) -> None:  # type: ignore[no-untyped-def]
+    assert _names(recognizer, "Experts like Dr. Moll believe the new strain is also dangerous.") == []
+    assert _names(recognizer, "Her son Jack died today in the special care unit in Glasgow.") == ["Glasgow"]
+    # counter-example: the same word after a word that is not a title or a person ("near Mol")
+    assert _names(recognizer, "The plant near Mol in Belgium was closed.") == ["Mol", "Belgium"]
+
+
+def test_a_name_before_a_comma_and_a_verb_of_saying_is_not_its_subject(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"A resident of Binnish, told AFP": the town ends an apposition; it is not the one speaking, and so it is
+    not taken for a person everywhere in the text."""
+    text = "Abu Ahmad, a resident of Binnish, told AFP that shelling hit Binnish again overnight."
+    assert _names(recognizer, text) == ["Binnish", "Binnish"]
+    assert _names(recognizer, "“The roads are closed,” Akar told reporters.") == []
+
+
 def test_verb_of_saying_person_versus_metonym(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert _names(recognizer, "“All known targets are under fire,” Akar said.") == []
     assert _role(recognizer, "Russia said Ankara failed to inform it.", "Russia") == "metonym"
