@@ -23,7 +23,7 @@ from gazetteer.imported import ImportReport, ImportStore
 from gazetteer.index import SCHEMA_VERSION, NameIndex, ensure_index, keys_path
 from gazetteer.matching import Overlay, Rows, Search, exact_matches, fuzzy_matches
 from gazetteer.model import KINDS, Candidate, Match, Place
-from gazetteer.normalize import fold, loose, split_generic
+from gazetteer.normalize import expand_abbreviations, fold, loose, split_generic
 from gazetteer.rank import MATCH_SCORES
 from gazetteer.sources.base import Source, package_json
 from gazetteer.sources.cities import CitiesSource
@@ -201,6 +201,8 @@ class Gazetteer:
         else:
             variants = [(text, ())]
             exact_matches(search, self._sources_of, text, ())
+        if not search.best and (expanded := expand_abbreviations(text)) != text:  # "St. Marc": Saint-Marc
+            exact_matches(search, self._sources_of, expanded, variants[0][1], 0.95)
         if not search.best and self.online is not None:  # names nothing local knows, when asked for
             for place in self.online.lookup(variants[0][0], limit=limit):
                 kind = "exact" if place.name.casefold() == variants[0][0].casefold() else "normalized"
@@ -276,8 +278,12 @@ class Gazetteer:
             "--level admin1|admin2' (GeoJSON, GPKG or shapefile) or 'geo gazetteer download-boundaries CC'")
 
     def has_name(self, name: str) -> bool:
-        """True when some place has a name with the loose key of ``name`` (a cheap test before :meth:`lookup`)."""
-        key = loose(name)
+        """True when some place has a name with the loose key of ``name``, or of ``name`` with its abbreviations
+        written out ("St. Marc"), as :meth:`lookup` tries them (a cheap test before it)."""
+        expanded = expand_abbreviations(name)
+        return self._has_key(loose(name)) or (expanded != name and self._has_key(loose(expanded)))
+
+    def _has_key(self, key: str) -> bool:
         if not key:
             return False
         if self.index.has_key(key) or (self.pack_paths and key in self.overlay.by_loose):

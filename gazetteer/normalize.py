@@ -253,6 +253,23 @@ def skeleton(name: str) -> str:
     return key[:1] + _VOWELS.sub("", key[1:]) if key[:1] in "aeiou" else _VOWELS.sub("", key)
 
 
+#: Abbreviated first words of place names and their full forms.
+_NAME_ABBREVIATIONS = {"st": "Saint", "ste": "Sainte", "mt": "Mount", "ft": "Fort", "pt": "Port"}
+_NAME_ABBREVIATION_RE = re.compile(r"\b(St|Ste|Mt|Ft|Pt)\b\.?\s*(?=\S)", re.IGNORECASE)
+
+
+def expand_abbreviations(name: str) -> str:
+    """``name`` with the abbreviations that open place names written out ("St. Marc" → "Saint Marc", "Mt. Hermon"
+    → "Mount Hermon"); an abbreviation that ends the name ("Main St") is left alone.
+
+    Examples
+    --------
+    >>> expand_abbreviations("St. Marc"), expand_abbreviations("Ft Worth"), expand_abbreviations("Main St")
+    ('Saint Marc', 'Fort Worth', 'Main St')
+    """
+    return _NAME_ABBREVIATION_RE.sub(lambda m: _NAME_ABBREVIATIONS[m.group(1).lower()] + " ", name)
+
+
 #: The consonants of loose keys (q is written k, y is written i).
 _CONSONANTS = "bcdfghjklmnprstvwxz"
 

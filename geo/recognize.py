@@ -47,6 +47,8 @@ _OUTLET_AFTER = re.compile(r"\s+(?:news\s+agency|agency|newspaper|daily|news|tv|
                            r"website|broadcaster)\b", re.IGNORECASE)
 _MODEL_NUMBER = re.compile(r"-\d")
 _JOINABLE_GAPS = frozenset({" ", "-", "–", "‑"})
+#: Abbreviations that open place names and are written with a period ("St. Louis", "Mt. Hermon", "Ft. Worth").
+_NAME_ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt"})
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
 _CAPITAL_CODES = frozenset({"PPLC", "PPLA"})
 _NOT_NAMES = MONTHS | WEEKDAYS | NON_PLACE_NAMES | PERSON_TITLES
@@ -195,7 +197,9 @@ class Recognizer:
         j = i
         while j + 1 < len(tokens) and j + 1 - i < _MAX_WORDS and j + 1 not in doc.blocked:
             nxt = tokens[j + 1]
-            if nxt.gap not in _JOINABLE_GAPS or not (nxt.cap or nxt.lower in CONNECTORS or nxt.text.isdigit()):
+            abbreviated = nxt.gap == ". " and tokens[j].lower in _NAME_ABBREVIATIONS and tokens[j].cap
+            if (nxt.gap not in _JOINABLE_GAPS and not abbreviated) or not (
+                    nxt.cap or nxt.lower in CONNECTORS or nxt.text.isdigit()):
                 break
             j += 1
         return j
@@ -242,6 +246,8 @@ class Recognizer:
         major = _major(best)
         if single and (first.lower in _NOT_NAMES or first.lower in ORG_HEADS or first.lower in DIRECTIONS):
             return "month, weekday, title, direction or organisation word"
+        if single and first.lower in _NAME_ABBREVIATIONS:
+            return "an abbreviation that opens a name ('St.')"
         if _MODEL_NUMBER.match(doc.text, last.end):
             return "a model number (SA-22)"
         if name.casefold() in doc.persons and best.place.kind != "country":

@@ -140,6 +140,15 @@ def test_fuzzy_matches_have_about_as_many_letters(full_gazetteer: Gazetteer) -> 
     assert full_gazetteer.lookup("Gaziantepp")[0].place.name == "Gaziantep"  # one letter more is a slip
 
 
+@pytest.mark.parametrize("written, name, country", [
+    ("St. Marc", "Saint-Marc", "HT"), ("Mt. Hermon", "Mount Hermon", None), ("Ft Lauderdale", "Fort Lauderdale", "US"),
+])
+def test_abbreviations_that_open_a_name(full_gazetteer: Gazetteer, written: str, name: str, country: str) -> None:
+    found = full_gazetteer.lookup(written, limit=1)
+    assert (found[0].place.name, found[0].place.country) == (name, country)
+    assert found[0].match.type != "fuzzy"
+
+
 def test_match_records_say_how(full_gazetteer: Gazetteer) -> None:
     assert full_gazetteer.lookup("Saraqib")[0].match.type == "exact"
     assert full_gazetteer.lookup("Ayvacik", country="TR")[0].match.type in ("normalized", "alternate")

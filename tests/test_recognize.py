@@ -69,6 +69,14 @@ def test_a_name_before_a_comma_and_a_verb_of_saying_is_not_its_subject(recognize
     assert _names(recognizer, "“The roads are closed,” Akar told reporters.") == []
 
 
+def test_names_opened_by_an_abbreviation_with_a_period(recognizer) -> None:  # type: ignore[no-untyped-def]
+    assert _names(recognizer, "The family drove from Ivins, Utah, to St. George on Monday.") == [
+        "Ivins", "Utah", "St. George"]
+    assert _names(recognizer, "Flooding hit St. Marc and the north of Haiti.") == ["St. Marc", "Haiti"]
+    # counter-example: a sentence that ends after the abbreviation of a street is not joined to the next one
+    assert "St. Police" not in _names(recognizer, "He lived on Main St. Police said the road was closed.")
+
+
 def test_verb_of_saying_person_versus_metonym(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert _names(recognizer, "“All known targets are under fire,” Akar said.") == []
     assert _role(recognizer, "Russia said Ankara failed to inform it.", "Russia") == "metonym"
