@@ -46,6 +46,9 @@ _NON_PLACE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(o) for o in NON
 _OUTLET_AFTER = re.compile(r"\s+(?:news\s+agency|agency|newspaper|daily|news|tv|television|channel|radio|"
                            r"website|broadcaster)\b", re.IGNORECASE)
 _MODEL_NUMBER = re.compile(r"-\d")
+#: A disease or pathogen named after a place follows the name ("West Nile virus", "Marburg virus", "Lassa fever").
+_DISEASE_AFTER = re.compile(r"[\s-]+(?:virus|viruses|virus's|ebolavirus|fever|disease|flu|influenza|encephalitis)\b",
+                            re.IGNORECASE)
 _JOINABLE_GAPS = frozenset({" ", "-", "–", "‑"})
 #: Abbreviations that open place names and are written with a period ("St. Louis", "Mt. Hermon", "Ft. Worth").
 _NAME_ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt"})
@@ -246,10 +249,15 @@ class Recognizer:
         major = _major(best)
         if single and (first.lower in _NOT_NAMES or first.lower in ORG_HEADS or first.lower in DIRECTIONS):
             return "month, weekday, title, direction or organisation word"
+        if single and first.upper and (doc.text.startswith("$", last.end) or doc.text[first.start - 1:first.start]
+                                       == "$"):
+            return "a currency ('US$', '$US', 'NZ$')"
         if single and first.lower in _NAME_ABBREVIATIONS:
             return "an abbreviation that opens a name ('St.')"
         if _MODEL_NUMBER.match(doc.text, last.end):
             return "a model number (SA-22)"
+        if _DISEASE_AFTER.match(doc.text, last.end) and not (_dominant(best) or best.place.population >= 1_000_000):
+            return "the name of a disease ('West Nile virus')"
         if name.casefold() in doc.persons and best.place.kind != "country":
             return "a person named in this text"
         if i > 0 and tokens[i - 1].lower in PERSON_TITLES and tokens[i - 1].cap and _after_title(tokens[i - 1], first) \

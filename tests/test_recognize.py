@@ -112,6 +112,21 @@ def test_months_weekdays_and_common_words(recognizer) -> None:  # type: ignore[n
     assert _names(recognizer, "The outbreak began in Reading last week.") == ["Reading"]
 
 
+def test_currencies_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
+    assert _names(recognizer, "The UN appealed for US$2.8 million; the crop is worth $US 1.5 billion.") == []
+    assert _names(recognizer, "A fine of NZ$4,000 was imposed in Auckland.") == ["Auckland"]
+    # counter-example: the country written before an amount with a space
+    assert _names(recognizer, "The US $1 billion aid package was approved.") == ["US"]
+
+
+def test_diseases_named_after_places_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
+    assert _names(recognizer, "About 60 percent of West Nile virus cases in the state happen in Texas.") == ["Texas"]
+    assert _names(recognizer, "The Soviet Union prepared Marburg virus samples; Lassa fever is endemic.") == []
+    # counter-examples: the river, and a big city before the word
+    assert _names(recognizer, "The Nile flooded the fields near Khartoum.") == ["Nile", "Khartoum"]
+    assert _names(recognizer, "Doctors in Wuhan said the Wuhan virus spread.")[:1] == ["Wuhan"]
+
+
 def test_model_numbers_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert _names(recognizer, "They destroyed a SA-17 and a SA-22 air defense system.") == []
     assert _names(recognizer, "The aircraft flew over SA on Sunday.") in ([], ["SA"])  # bare code: either is fine
