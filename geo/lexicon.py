@@ -7,7 +7,8 @@ words that open organisation names); none holds a place or an answer of a corpus
 from __future__ import annotations
 
 __all__ = [
-    "ABBREVIATIONS", "AUXILIARIES", "COMMON_WORDS", "CONNECTORS", "DIRECTIONS", "LOCATIVE", "MONTHS", "NAME_PARTICLES",
+    "ABBREVIATIONS", "AUXILIARIES", "COMMON_WORDS", "CONNECTORS", "DIRECTIONS", "INSTITUTION_HEADS", "LOCATIVE",
+    "MONTHS", "NAME_PARTICLES",
     "NON_PLACE_NAMES", "NON_PLACE_PHRASES",
     "ORG_HEADS", "OUTLETS", "PERSON_NOUNS", "PERSON_TITLES", "REPORT_VERBS", "STOPWORDS", "WEEKDAYS",
 ]
@@ -55,6 +56,12 @@ group organization organisation parliament assembly senate congress court embass
 observatory network channel broadcasting corporation inc ltd fund program programme project initiative
 administration coalition alliance brigade brigades battalion regiment division corps command fleet unit units
 district""")
+
+#: Last words of the names of institutions and newspapers that open with a place ("Aberdeen University", "The Los
+#: Angeles Times", "China Daily"): the place is part of the name.
+INSTITUTION_HEADS = _words("""university universities college colleges school schools academy hospital hospitals
+infirmary clinic zoo times herald journal tribune gazette chronicle daily post telegraph observer examiner courier
+broadcasting""")
 
 #: Verbs of saying and deciding: "Ankara said" is a metonym when the name is a capital or a country; a person
 #: otherwise ("Akar said").

@@ -28,8 +28,8 @@ from gazetteer import Gazetteer
 from gazetteer.model import Candidate
 from geo import cues
 from geo.lexicon import (
-    ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, LOCATIVE, MONTHS, NAME_PARTICLES, NON_PLACE_NAMES,
-    NON_PLACE_PHRASES, ORG_HEADS, OUTLETS, PERSON_NOUNS, PERSON_TITLES, WEEKDAYS,
+    ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, INSTITUTION_HEADS, LOCATIVE, MONTHS, NAME_PARTICLES,
+    NON_PLACE_NAMES, NON_PLACE_PHRASES, ORG_HEADS, OUTLETS, PERSON_NOUNS, PERSON_TITLES, WEEKDAYS,
 )
 from geo.mentions import Mention
 from geo.tokens import Token, tokenize
@@ -317,6 +317,8 @@ class Recognizer:
         if _capital_or_country(candidates[0]) and (cues.reporting_verb_follows(tokens, j)
                                                    or cues.source_cue_precedes(tokens, i)):
             role = "metonym"
+        if self._opens_institution(doc, j):
+            role = "embedded"
         best = candidates[0]
         # a loose spelling match, or a lone capitalised word where capitals say nothing ("Shelling hit…"),
         # is a place only if the document backs it
@@ -324,6 +326,20 @@ class Recognizer:
         weak = (best.match.score < 0.95 or initial) and not _major(best)
         mention = self._with_cues(text, Mention(start, end, text[start:end], start, end, role=role))
         return replace(mention, weak=weak and mention.cue is None)
+
+    @staticmethod
+    def _opens_institution(doc: _Doc, j: int) -> bool:
+        """Whether the name ending at token ``j`` opens the name of a university, school, hospital, zoo or
+        newspaper ("Aberdeen University", "Michigan State University", "Buffalo Public Schools", "The Los Angeles
+        Times", "China Daily"): the place is part of a name (role ``embedded``)."""
+        tokens = doc.tokens
+        for k in range(j + 1, min(j + 4, len(tokens))):
+            token = tokens[k]
+            if token.gap != " " or not token.cap or token.upper:
+                return False
+            if token.lower in INSTITUTION_HEADS:
+                return True
+        return False
 
     @staticmethod
     def _with_cues(text: str, mention: Mention) -> Mention:

@@ -127,6 +127,17 @@ def test_diseases_named_after_places_are_not_places(recognizer) -> None:  # type
     assert _names(recognizer, "Doctors in Wuhan said the Wuhan virus spread.")[:1] == ["Wuhan"]
 
 
+def test_places_that_open_institution_and_newspaper_names_are_embedded(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = ("A professor at Michigan State University told The Los Angeles Times and the China Daily that the "
+            "patient was moved from Aberdeen University hospital to Glasgow.")
+    assert _names(recognizer, text) == ["Glasgow"]
+    assert _names(recognizer, text, roles=("embedded",))[:3] == ["Michigan State", "Los Angeles", "China"]
+    # counter-examples: an organisation that is not an institution keeps its place ("Queensland Health"), and a
+    # place before a lower-case word is literal
+    assert _names(recognizer, "Queensland Health confirmed a case at a university in Brisbane.") == [
+        "Queensland", "Brisbane"]
+
+
 def test_model_numbers_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert _names(recognizer, "They destroyed a SA-17 and a SA-22 air defense system.") == []
     assert _names(recognizer, "The aircraft flew over SA on Sunday.") in ([], ["SA"])  # bare code: either is fine
