@@ -298,6 +298,10 @@ class Recognizer:
                 after_gap = after.gap if after is not None else ""
             if after is not None and after.cap and after_gap == " " and not _dominant(best):
                 word = after.lower
+                if word in ORG_HEADS and single and not major and first.text[1:].islower():
+                    # "Food and Drug Administration", "Public Health", "Killeen Police": a word of the name, or a
+                    # small place that only names the organisation ("Queensland Health" keeps its state)
+                    return "a word in the name of an organisation"
                 if not (word in ORG_HEADS or word in PERSON_TITLES or word in COMMON_WORDS or word in _NOT_NAMES
                         or word in DIRECTIONS or self._placeish(after) or after.upper or after.text.isdigit()):
                     return "the start of a longer name (a person)"

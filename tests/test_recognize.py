@@ -138,6 +138,14 @@ def test_places_that_open_institution_and_newspaper_names_are_embedded(recognize
         "Queensland", "Brisbane"]
 
 
+def test_small_places_and_words_that_open_an_organisation_name(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "The United States Food and Drug Administration and the Killeen Police Department said so on Monday."
+    assert _names(recognizer, text) == ["United States"]
+    # counter-example: a state before an organisation word names the state's organisation and the state
+    assert _names(recognizer, "Queensland Health said the patient was treated in Killeen.") == ["Queensland",
+                                                                                                 "Killeen"]
+
+
 def test_model_numbers_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert _names(recognizer, "They destroyed a SA-17 and a SA-22 air defense system.") == []
     assert _names(recognizer, "The aircraft flew over SA on Sunday.") in ([], ["SA"])  # bare code: either is fine
