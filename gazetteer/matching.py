@@ -44,6 +44,10 @@ def _without_articles(folded: str) -> str:
     return " ".join(w for w in words if w not in ARTICLES) if len(words) > 1 else folded
 
 
+def _without_the(folded: str) -> str:
+    return " ".join(w for w in folded.split() if w != "the")
+
+
 def _prominence_of(place: Place | StoredPlace) -> float:
     """The prominence of a place, stored or not."""
     return place[13] if isinstance(place, tuple) else place.prominence  # type: ignore[no-any-return]
@@ -186,6 +190,9 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
                         kind, matched, value = "alternate", name, _ALTERNATE
                     elif kind is None or value < _NORMALIZED:
                         kind, matched, value = "normalized", name, _NORMALIZED
+                elif kind is None and " the " in f" {name_fold} {q_fold} " and _without_the(name_fold) == \
+                        _without_the(q_fold):  # "Democratic Republic of Congo": English drops "the" at will
+                    kind, matched, value = "normalized", name, _NORMALIZED
                 elif kind is None and (not short or _without_articles(name_fold) == q_bare):  # "Faw", "Al Faw"
                     if q_article is None:
                         q_article = _has_article(q_fold)

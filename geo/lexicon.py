@@ -7,7 +7,8 @@ words that open organisation names); none holds a place or an answer of a corpus
 from __future__ import annotations
 
 __all__ = [
-    "ABBREVIATIONS", "AUXILIARIES", "COMMON_WORDS", "CONNECTORS", "DIRECTIONS", "INSTITUTION_HEADS", "LOCATIVE",
+    "ABBREVIATIONS", "AUXILIARIES", "COMMON_WORDS", "CONNECTORS", "DIRECTIONS", "FACILITY_HEADS", "INSTITUTION_HEADS",
+    "LOCATIVE",
     "MONTHS", "NAME_PARTICLES",
     "NON_PLACE_NAMES", "NON_PLACE_PHRASES",
     "ORG_HEADS", "OUTLETS", "PERSON_NOUNS", "PERSON_TITLES", "REPORT_VERBS", "STOPWORDS", "WEEKDAYS",
@@ -62,6 +63,11 @@ district""")
 INSTITUTION_HEADS = _words("""university universities college colleges school schools academy hospital hospitals
 infirmary clinic zoo times herald journal tribune gazette chronicle daily post telegraph observer examiner courier
 broadcasting""")
+
+#: Last words of facilities named after the place they serve ("Istanbul Atatürk International Airport", "Abu Shok
+#: Camp"): the place opening such a name is that place.
+FACILITY_HEADS = _words("""airport airports airbase airfield port harbour harbor station terminal camp camps crossing
+checkpoint dam bridge""")
 
 #: Verbs of saying and deciding: "Ankara said" is a metonym when the name is a capital or a country; a person
 #: otherwise ("Akar said").

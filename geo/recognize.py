@@ -28,8 +28,8 @@ from gazetteer import Gazetteer
 from gazetteer.model import Candidate
 from geo import cues
 from geo.lexicon import (
-    ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, INSTITUTION_HEADS, LOCATIVE, MONTHS, NAME_PARTICLES,
-    NON_PLACE_NAMES, NON_PLACE_PHRASES, ORG_HEADS, OUTLETS, PERSON_NOUNS, PERSON_TITLES, WEEKDAYS,
+    ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, FACILITY_HEADS, INSTITUTION_HEADS, LOCATIVE, MONTHS,
+    NAME_PARTICLES, NON_PLACE_NAMES, NON_PLACE_PHRASES, ORG_HEADS, OUTLETS, PERSON_NOUNS, PERSON_TITLES, WEEKDAYS,
 )
 from geo.mentions import Mention
 from geo.tokens import Token, tokenize
@@ -50,6 +50,8 @@ _MODEL_NUMBER = re.compile(r"-\d")
 _DISEASE_AFTER = re.compile(r"[\s-]+(?:virus|viruses|virus's|ebolavirus|fever|disease|flu|influenza|encephalitis)\b",
                             re.IGNORECASE)
 _JOINABLE_GAPS = frozenset({" ", "-", "–", "‑"})
+#: An elided article or preposition before a capital, inside a name ("Côte d'Ivoire", "Val d'Aosta").
+_ELIDED = re.compile(r"^(?:d|l|dell|sant)['’]\w", re.IGNORECASE)
 #: Abbreviations that open place names and are written with a period ("St. Louis", "Mt. Hermon", "Ft. Worth").
 _NAME_ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt"})
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
@@ -202,7 +204,7 @@ class Recognizer:
             nxt = tokens[j + 1]
             abbreviated = nxt.gap == ". " and tokens[j].lower in _NAME_ABBREVIATIONS and tokens[j].cap
             if (nxt.gap not in _JOINABLE_GAPS and not abbreviated) or not (
-                    nxt.cap or nxt.lower in CONNECTORS or nxt.text.isdigit()):
+                    nxt.cap or nxt.lower in CONNECTORS or nxt.text.isdigit() or _ELIDED.match(nxt.text)):
                 break
             j += 1
         return j
@@ -212,16 +214,17 @@ class Recognizer:
         tokens = doc.tokens
         for j in range(self._extent(doc, i), i - 1, -1):
             last = tokens[j]
-            if not (last.cap or (last.text.isdigit() and j > i)):
+            if not (last.cap or (j > i and (last.text.isdigit() or _ELIDED.match(last.text)))):
                 continue
             name = doc.text[tokens[i].start:last.end]
             if _NON_PLACE_RE.fullmatch(name):
                 return None
             candidates = self.candidates(name)
-            if candidates and tokens[i].lower == "the" and j > i and (
+            opener = tokens[i].lower == "the" or (tokens[i].initial and tokens[i].lower in LOCATIVE)
+            if candidates and opener and j > i and (
                     candidates[0].match.type not in ("exact", "alternate")
                     or self._same_without_article(doc, i, j, candidates[0])):
-                return None  # "The Syrian", "The US": the article is not part of the name
+                return None  # "The Syrian", "The US", "In Canada": the first word is not part of the name
             if candidates:
                 return j, candidates
         return None
@@ -267,6 +270,8 @@ class Recognizer:
             doc.persons.add(name.casefold())
             return "after a word for a person ('her son Jack')"
         if single and first.upper:
+            if "." in name:  # "U.K.", "D.C.": an abbreviation dotted on purpose
+                return None if _dominant(best) else "an acronym"
             exact = best.match.type in ("exact", "alternate") and best.place.kind in ("country", "admin1")
             return None if exact else "an acronym"
         if single and first.text[1:].islower():
@@ -282,7 +287,8 @@ class Recognizer:
             return "the end of a hyphenated word"
         if not first.headline:
             before = tokens[i - 1] if i > 0 else None
-            if before is not None and before.cap and first.gap == " " and i - 1 not in doc.blocked:
+            if before is not None and before.cap and first.gap == " " and i - 1 not in doc.blocked and not (
+                    before.initial and before.lower.endswith(("ing", "ed", "ly"))):  # "Neighbouring Israel"
                 word = before.lower
                 if not (word in DIRECTIONS or word in ORG_HEADS or word in COMMON_WORDS or word in _NOT_NAMES
                         or self._placeish(before) or before.upper):
@@ -303,7 +309,9 @@ class Recognizer:
                     # small place that only names the organisation ("Queensland Health" keeps its state)
                     return "a word in the name of an organisation"
                 if not (word in ORG_HEADS or word in PERSON_TITLES or word in COMMON_WORDS or word in _NOT_NAMES
-                        or word in DIRECTIONS or self._placeish(after) or after.upper or after.text.isdigit()):
+                        or word in DIRECTIONS or self._placeish(after) or after.upper or after.text.isdigit()
+                        or (self._names_facility(doc, j) and not (i > 0 and tokens[i - 1].cap
+                                                                  and first.gap == " "))):
                     return "the start of a longer name (a person)"
         if cues.reporting_verb_follows(tokens, j) and not _capital_or_country(best) and not major:
             doc.persons.add(name.casefold())
@@ -330,6 +338,18 @@ class Recognizer:
         weak = (best.match.score < 0.95 or initial) and not _major(best)
         mention = self._with_cues(text, Mention(start, end, text[start:end], start, end, role=role))
         return replace(mention, weak=weak and mention.cue is None)
+
+    @staticmethod
+    def _names_facility(doc: _Doc, j: int) -> bool:
+        """Whether the name ending at token ``j`` opens the name of an airport, port, station, camp or crossing
+        named after it ("İstanbul Atatürk International Airport", "Abu Shok Camp"): the place stays a place."""
+        tokens = doc.tokens
+        for k in range(j + 1, min(j + 5, len(tokens))):
+            if tokens[k].gap != " " or not tokens[k].cap:
+                return False
+            if tokens[k].lower in FACILITY_HEADS:
+                return True
+        return False
 
     @staticmethod
     def _opens_institution(doc: _Doc, j: int) -> bool:

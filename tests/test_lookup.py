@@ -149,6 +149,13 @@ def test_abbreviations_that_open_a_name(full_gazetteer: Gazetteer, written: str,
     assert found[0].match.type != "fuzzy"
 
 
+def test_an_english_the_inside_a_name_may_be_dropped(full_gazetteer: Gazetteer) -> None:
+    found = full_gazetteer.lookup("Democratic Republic of Congo")[0]
+    assert (found.place.country, found.place.kind, found.match.type) == ("CD", "country", "normalized")
+    assert found.match.score >= 0.95  # as good as a spelling variant, not a loose transliteration
+    assert full_gazetteer.lookup("Republic of Congo")[0].place.country == "CG"
+
+
 def test_match_records_say_how(full_gazetteer: Gazetteer) -> None:
     assert full_gazetteer.lookup("Saraqib")[0].match.type == "exact"
     assert full_gazetteer.lookup("Ayvacik", country="TR")[0].match.type in ("normalized", "alternate")

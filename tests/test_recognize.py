@@ -146,6 +146,19 @@ def test_small_places_and_words_that_open_an_organisation_name(recognizer) -> No
                                                                                                  "Killeen"]
 
 
+def test_names_news_writes_with_dots_apostrophes_and_sentence_openers(recognizer) -> None:  # type: ignore[no-untyped-def]
+    assert _names(recognizer, "Cases rose in the U.K. and in Washington, D.C. on Monday.") == [
+        "U.K.", "Washington", "D.C."]
+    assert _names(recognizer, "The virus hit Côte d'Ivoire, then the Democratic Republic of Congo.") == [
+        "Côte d'Ivoire", "Democratic Republic of Congo"]
+    assert _names(recognizer, "In Canada, the product only reached two stores.") == ["Canada"]
+    assert _names(recognizer, "Neighbouring Israel has a blockade on Gaza.") == ["Israel", "Gaza"]
+    # a place that opens the name of its airport is the place; the person the airport is named after is not
+    assert _names(recognizer, "The flight landed at İstanbul Atatürk International Airport.") == ["İstanbul"]
+    # counter-examples: an undotted acronym that is only an alternate code, and a first name at a sentence start
+    assert _names(recognizer, "Bruce Ivins worked there. Ivins said nothing.") == []
+
+
 def test_model_numbers_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert _names(recognizer, "They destroyed a SA-17 and a SA-22 air defense system.") == []
     assert _names(recognizer, "The aircraft flew over SA on Sunday.") in ([], ["SA"])  # bare code: either is fine
