@@ -233,10 +233,10 @@ def fuzzy_matches(search: Search, rows_of: RowsOf, keys_of: KeysOf, text: str, c
         return
     skeletons = skeleton_neighbours(q_skel) if len(q_skel) >= 4 else [q_skel]
     # a ratio 2M/(a+b) of at least 0.8 needs the shorter key to have two thirds of the longer one's letters
-    n = len(q_loose)
+    size = len(q_loose)
     keys: dict[str, float] = {}
     matcher = SequenceMatcher(None, "", q_loose)  # the query's side is analysed once, for every key
-    for key in keys_of(skeletons, -(-2 * n // 3), 3 * n // 2):
+    for key in keys_of(skeletons, -(-2 * size // 3), 3 * size // 2):
         if key not in keys:
             matcher.set_seq1(key)  # the quick ratio (letters in common) bounds the ratio from above
             keys[key] = matcher.ratio() if matcher.quick_ratio() >= _FUZZY_MIN_RATIO else 0.0

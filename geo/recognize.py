@@ -8,7 +8,11 @@ Shughur"); linguistic cues then decide what each run is:
   a verb of saying after a name that is not a country or capital ("Akar said"); once a name is a person in a
   document it is a person everywhere in it;
 - organisations and outlets: known outlet names ("Anadolu", "Al Jazeera"), "X news agency", "according to X";
-  a place inside an outlet name is ``embedded`` ("Russia 24", "The New York Times");
+  a place inside an outlet name or opening the name of a university, hospital or newspaper is ``embedded``
+  ("Russia 24", "Aberdeen University", "China Daily"); a small place or a word before an organisation word is
+  part of its name ("Food and Drug Administration"); a place opening an airport's name is the place;
+- currencies ("US$"), diseases named after places ("West Nile virus") and abbreviations that open names ("St.",
+  joined to the name: "St. George") are not places by themselves;
 - words that are not names: months, weekdays, frequent English words at a sentence start or in a headline;
 - metonyms: a capital or country as the subject of a verb of saying ("Ankara said", "Washington has refused");
 - demonyms: "Turkish soldiers" → Turkey (always emitted, role ``demonym``);
@@ -310,8 +314,8 @@ class Recognizer:
                     return "a word in the name of an organisation"
                 if not (word in ORG_HEADS or word in PERSON_TITLES or word in COMMON_WORDS or word in _NOT_NAMES
                         or word in DIRECTIONS or self._placeish(after) or after.upper or after.text.isdigit()
-                        or (self._names_facility(doc, j) and not (i > 0 and tokens[i - 1].cap
-                                                                  and first.gap == " "))):
+                        or (self._opens_name_with(doc, j, FACILITY_HEADS, 4)  # the place stays a place
+                            and not (i > 0 and tokens[i - 1].cap and first.gap == " "))):
                     return "the start of a longer name (a person)"
         if cues.reporting_verb_follows(tokens, j) and not _capital_or_country(best) and not major:
             doc.persons.add(name.casefold())
@@ -329,7 +333,7 @@ class Recognizer:
         if _capital_or_country(candidates[0]) and (cues.reporting_verb_follows(tokens, j)
                                                    or cues.source_cue_precedes(tokens, i)):
             role = "metonym"
-        if self._opens_institution(doc, j):
+        if self._opens_name_with(doc, j, INSTITUTION_HEADS, 3):  # "Aberdeen University": part of a name
             role = "embedded"
         best = candidates[0]
         # a loose spelling match, or a lone capitalised word where capitals say nothing ("Shelling hit…"),
@@ -340,28 +344,16 @@ class Recognizer:
         return replace(mention, weak=weak and mention.cue is None)
 
     @staticmethod
-    def _names_facility(doc: _Doc, j: int) -> bool:
-        """Whether the name ending at token ``j`` opens the name of an airport, port, station, camp or crossing
-        named after it ("İstanbul Atatürk International Airport", "Abu Shok Camp"): the place stays a place."""
+    def _opens_name_with(doc: _Doc, j: int, heads: frozenset[str], reach: int) -> bool:
+        """Whether the name ending at token ``j`` opens a longer capitalised name whose word in ``heads`` comes
+        within ``reach`` words: an airport or camp named after the place ("İstanbul Atatürk International
+        Airport"), a university or newspaper ("Michigan State University", "China Daily")."""
         tokens = doc.tokens
-        for k in range(j + 1, min(j + 5, len(tokens))):
-            if tokens[k].gap != " " or not tokens[k].cap:
-                return False
-            if tokens[k].lower in FACILITY_HEADS:
-                return True
-        return False
-
-    @staticmethod
-    def _opens_institution(doc: _Doc, j: int) -> bool:
-        """Whether the name ending at token ``j`` opens the name of a university, school, hospital, zoo or
-        newspaper ("Aberdeen University", "Michigan State University", "Buffalo Public Schools", "The Los Angeles
-        Times", "China Daily"): the place is part of a name (role ``embedded``)."""
-        tokens = doc.tokens
-        for k in range(j + 1, min(j + 4, len(tokens))):
+        for k in range(j + 1, min(j + 1 + reach, len(tokens))):
             token = tokens[k]
             if token.gap != " " or not token.cap or token.upper:
                 return False
-            if token.lower in INSTITUTION_HEADS:
+            if token.lower in heads:
                 return True
         return False
 
