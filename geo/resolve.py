@@ -42,6 +42,7 @@ _PRIOR = 0.5
 _DIRECTION = r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)"
 _CONTAINER_GAP = re.compile(r"^\s*(?P<rel>,\s*near|,\s*in|,\s*outside(?:\s+of)?|,|\(|near|in|outside(?:\s+of)?)\s*"
                             r"(?:the\s+)?" + _DIRECTION + r"*$", re.IGNORECASE)
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s+(?P<last>and|or))\s+$", re.IGNORECASE)
 _POSSESSIVE_GAP = re.compile(r"^['’]s\s+" + _DIRECTION + r"*$", re.IGNORECASE)
 #: Words stripped from a name the gazetteer lacks, to place it by its core ("Lake Erie", "Swat Valley").
 _CORE_DROP_FIRST = frozenset("lake north south east west northern southern eastern western central upper lower "
@@ -61,6 +62,7 @@ class _Group:
     candidates: list[Candidate]
     metonym: bool = False
     containers: set[tuple[int, str]] = field(default_factory=set)  # (group index, relation)
+    listed: set[int] = field(default_factory=set)  # groups named in a list with this one
     choice: int = 0
     scores: list[float] = field(default_factory=list)
     support: list[float] = field(default_factory=list)
@@ -113,6 +115,29 @@ def _match_strength(candidate: Candidate) -> float:
     if SequenceMatcher(None, fold(candidate.match.name), fold(place.name)).ratio() < 0.6:
         return score - 0.15
     return score
+
+
+def _lists(text: str, mentions: Sequence[Mention]) -> list[list[int]]:
+    """The lists of three names or more, as mention indexes: names joined by commas, the last one by "and" or "or"
+    ("Missouri, Ohio, Oregon and Utah"); "Dallas and Paris, Texas" is not one."""
+    out: list[list[int]] = []
+    run: list[int] = []
+    for index in range(len(mentions)):
+        gap = text[mentions[index - 1].phrase_end:mentions[index].phrase_start] if index else ""
+        joined = _LIST_GAP.match(gap) if run else None
+        if joined:
+            run.append(index)
+            if joined.group("last"):  # "and"/"or" closes the list
+                if len(run) >= 3:
+                    out.append(run)
+                run = []
+            continue
+        if len(run) >= 3:
+            out.append(run)
+        run = [index]
+    if len(run) >= 3:
+        out.append(run)
+    return out
 
 
 def _is_area(group: _Group) -> bool:
@@ -231,14 +256,23 @@ class Resolver:
                 return None
             return by_key.get(_key(mention.phrase(text)))
 
+        lists = _lists(text, mentions)
+        listed: set[int] = set()  # mentions in a list of divisions or countries: a comma there is no apposition
+        for run in lists:  # each name of a list knows the others
+            members = {g for g in map(group_of, run) if g is not None}
+            for g in members:
+                groups[g].listed |= members - {g}
+            if sum(bool(groups[g].candidates) and groups[g].candidates[0].place.kind in ("admin1", "country")
+                   for g in members) >= 3:
+                listed.update(run)
         for index in range(len(mentions) - 1):
             inner, outer = group_of(index), group_of(index + 1)
             if inner is None or outer is None or inner == outer:
                 continue
             between = text[mentions[index].phrase_end:mentions[index + 1].phrase_start]
             found = _CONTAINER_GAP.match(between)
-            if found and found.group("rel") in (",", "(") and _is_area(groups[inner]):
-                found = None  # "in Russia, Romania and Macedonia": a list, not "X, Y" apposition
+            if found and found.group("rel") in (",", "(") and (_is_area(groups[inner]) or index in listed):
+                found = None  # "in Russia, Romania and Macedonia", "Missouri, Ohio, Oregon and Utah": a list
             if found:
                 relation = "near" if "near" in found.group("rel").lower() else "in"
                 groups[inner].containers.add((outer, relation))
@@ -294,6 +328,8 @@ class Resolver:
         total = sum(countries.values()) or 1.0
         containers = [(groups[k].candidates[groups[k].choice].place, relation)
                       for k, relation in group.containers if groups[k].candidates]
+        # the kinds (and countries) of the other names of a list this name is in: "Missouri, Ohio, Oregon"
+        mates = [groups[g].candidates[groups[g].choice].place for g in group.listed if groups[g].candidates]
         # (country, division) of the candidates that are towns named as their first-level division
         seats = {(c.place.country, _area_name(c.place.admin1)) for c in group.candidates
                  if c.place.kind != "admin1" and c.place.admin1
@@ -322,6 +358,9 @@ class Resolver:
             # context re-ranks real spellings of a name; it cannot turn a loose transliteration into the answer
             match = _match_strength(candidate)
             evidence = 0.35 * share + 0.3 * near + 0.15 * admin1
+            if mates and 2 * sum(m.kind == place.kind and (place.kind in _COARSE_KINDS or m.country == place.country)
+                                 for m in mates) >= len(mates):
+                evidence += 0.2  # of a kind with most of the names listed with it
             support = evidence * match ** 2
             value = candidate.score + _PRIOR * place.prominence + support - (candidate.match.score - match)
             if place.kind in ("country", "continent") and candidate.match.score >= 0.95:

@@ -56,6 +56,17 @@ def test_a_division_named_among_its_siblings_is_the_division(geoparser) -> None:
     assert _place(geoparser, text, "Idlib").place.kind == "populated_place"
 
 
+def test_names_of_a_list_are_of_a_kind(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """In a list of states, Washington and Georgia are states (not the capital, not the country), and "Oregon, Ohio"
+    inside the list is two items, not a town in Ohio; a two-name apposition still places a town in its state."""
+    text = "Farms in Iowa, Nebraska, Washington, Oregon, Ohio and Georgia were placed under quarantine."
+    for name in ("Washington", "Georgia", "Oregon"):
+        found = _place(geoparser, text, name)
+        assert (found.place.kind, found.place.country, found.place.name) == ("admin1", "US", name), name
+    town = _place(geoparser, "The family lives in Oregon, Ohio, near Toledo.", "Oregon")
+    assert (town.place.kind, town.place.admin1) == ("populated_place", "Ohio")
+
+
 def test_prominence_wins_without_context(geoparser) -> None:  # type: ignore[no-untyped-def]
     found = _place(geoparser, "The minister travelled to Paris on Monday.", "Paris")
     assert found.place.country == "FR"
