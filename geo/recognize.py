@@ -56,6 +56,8 @@ _DISEASE_AFTER = re.compile(r"[\s-]+(?:virus|viruses|virus's|ebolavirus|fever|di
 _JOINABLE_GAPS = frozenset({" ", "-", "–", "‑"})
 #: An elided article or preposition before a capital, inside a name ("Côte d'Ivoire", "Val d'Aosta").
 _ELIDED = re.compile(r"^(?:d|l|dell|sant)['’]\w", re.IGNORECASE)
+#: Words that open the names of natural features: "Lake Erie" is a place even when only "Erie" is known.
+_FEATURE_OPENERS = frozenset({"lake", "mount", "cape"})
 #: Abbreviations that open place names and are written with a period ("St. Louis", "Mt. Hermon", "Ft. Worth").
 _NAME_ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt"})
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
@@ -295,7 +297,7 @@ class Recognizer:
                     before.initial and before.lower.endswith(("ing", "ed", "ly"))):  # "Neighbouring Israel"
                 word = before.lower
                 if not (word in DIRECTIONS or word in ORG_HEADS or word in COMMON_WORDS or word in _NOT_NAMES
-                        or self._placeish(before) or before.upper):
+                        or word in _FEATURE_OPENERS or self._placeish(before) or before.upper):
                     if single and not major:  # "Bruce Ivins", then "Ivins" alone: the same person
                         doc.persons.add(name.casefold())
                     return "the end of a longer name (a person or an organisation)"
@@ -341,6 +343,10 @@ class Recognizer:
         initial = i == j and (tokens[i].initial or tokens[i].headline)
         weak = (best.match.score < 0.95 or initial) and not _major(best)
         mention = self._with_cues(text, Mention(start, end, text[start:end], start, end, role=role))
+        opener = tokens[i - 1] if i > 0 else None
+        if (mention.cue is None and opener is not None and opener.lower in _FEATURE_OPENERS and opener.cap
+                and tokens[i].gap == " "):  # "Lake Erie": the phrase is the lake's name
+            mention = replace(mention, phrase_start=opener.start, cue=opener.lower)
         return replace(mention, weak=weak and mention.cue is None)
 
     @staticmethod

@@ -159,6 +159,14 @@ def test_names_news_writes_with_dots_apostrophes_and_sentence_openers(recognizer
     assert _names(recognizer, "Bruce Ivins worked there. Ivins said nothing.") == []
 
 
+def test_a_lake_or_mountain_name_opened_by_its_feature_word(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "Swans died on the coast of Lake Erie near Detroit."
+    found = [m for m in recognizer.recognize(text) if m.text == "Erie"]
+    assert found and found[0].phrase(text) == "Lake Erie" and found[0].cue == "lake"
+    # counter-example: a capitalised first name before a small town's name is still a person's
+    assert "Erie" not in _names(recognizer, "Bruce Erie said the swans had died.")
+
+
 def test_model_numbers_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert _names(recognizer, "They destroyed a SA-17 and a SA-22 air defense system.") == []
     assert _names(recognizer, "The aircraft flew over SA on Sunday.") in ([], ["SA"])  # bare code: either is fine
