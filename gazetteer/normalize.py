@@ -37,10 +37,13 @@ from operator import itemgetter
 __all__ = [
     "ARTICLES",
     "GENERIC_TERMS",
+    "NAME_ABBREVIATIONS",
+    "expand_abbreviations",
     "fold",
     "loose",
     "loose_from_fold",
     "skeleton",
+    "skeleton_neighbours",
     "split_generic",
 ]
 
@@ -253,9 +256,9 @@ def skeleton(name: str) -> str:
     return key[:1] + _VOWELS.sub("", key[1:]) if key[:1] in "aeiou" else _VOWELS.sub("", key)
 
 
-#: Abbreviated first words of place names and their full forms.
-_NAME_ABBREVIATIONS = {"st": "Saint", "ste": "Sainte", "mt": "Mount", "ft": "Fort", "pt": "Port"}
-_NAME_ABBREVIATION_RE = re.compile(r"\b(St|Ste|Mt|Ft|Pt)\b\.?\s*(?=\S)", re.IGNORECASE)
+#: Abbreviated first words of place names (lower case) and their full forms.
+NAME_ABBREVIATIONS: dict[str, str] = {"st": "Saint", "ste": "Sainte", "mt": "Mount", "ft": "Fort", "pt": "Port"}
+_NAME_ABBREVIATION_RE = re.compile(r"\b(" + "|".join(NAME_ABBREVIATIONS) + r")\b\.?\s*(?=\S)", re.IGNORECASE)
 
 
 def expand_abbreviations(name: str) -> str:
@@ -267,7 +270,7 @@ def expand_abbreviations(name: str) -> str:
     >>> expand_abbreviations("St. Marc"), expand_abbreviations("Ft Worth"), expand_abbreviations("Main St")
     ('Saint Marc', 'Fort Worth', 'Main St')
     """
-    return _NAME_ABBREVIATION_RE.sub(lambda m: _NAME_ABBREVIATIONS[m.group(1).lower()] + " ", name)
+    return _NAME_ABBREVIATION_RE.sub(lambda m: NAME_ABBREVIATIONS[m.group(1).lower()] + " ", name)
 
 
 #: The consonants of loose keys (q is written k, y is written i).

@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from gazetteer import Gazetteer
 from gazetteer.model import Candidate
+from gazetteer.normalize import NAME_ABBREVIATIONS
 from geo import cues
 from geo.lexicon import (
     ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, FACILITY_HEADS, INSTITUTION_HEADS, LOCATIVE, MONTHS,
@@ -59,7 +60,7 @@ _ELIDED = re.compile(r"^(?:d|l|dell|sant)['’]\w", re.IGNORECASE)
 #: Words that open the names of natural features: "Lake Erie" is a place even when only "Erie" is known.
 _FEATURE_OPENERS = frozenset({"lake", "mount", "cape"})
 #: Abbreviations that open place names and are written with a period ("St. Louis", "Mt. Hermon", "Ft. Worth").
-_NAME_ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt"})
+_NAME_ABBREVIATIONS = frozenset(NAME_ABBREVIATIONS)
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
 _CAPITAL_CODES = frozenset({"PPLC", "PPLA"})
 _NOT_NAMES = MONTHS | WEEKDAYS | NON_PLACE_NAMES | PERSON_TITLES

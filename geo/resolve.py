@@ -120,24 +120,19 @@ def _match_strength(candidate: Candidate) -> float:
 def _lists(text: str, mentions: Sequence[Mention]) -> list[list[int]]:
     """The lists of three names or more, as mention indexes: names joined by commas, the last one by "and" or "or"
     ("Missouri, Ohio, Oregon and Utah"); "Dallas and Paris, Texas" is not one."""
-    out: list[list[int]] = []
+    runs: list[list[int]] = []
     run: list[int] = []
     for index in range(len(mentions)):
-        gap = text[mentions[index - 1].phrase_end:mentions[index].phrase_start] if index else ""
-        joined = _LIST_GAP.match(gap) if run else None
-        if joined:
+        joined = _LIST_GAP.match(text[mentions[index - 1].phrase_end:mentions[index].phrase_start]) if run else None
+        if not joined:
+            runs.append(run)
+            run = [index]
+        elif joined.group("last"):  # "and"/"or" closes the list
+            runs.append([*run, index])
+            run = []
+        else:
             run.append(index)
-            if joined.group("last"):  # "and"/"or" closes the list
-                if len(run) >= 3:
-                    out.append(run)
-                run = []
-            continue
-        if len(run) >= 3:
-            out.append(run)
-        run = [index]
-    if len(run) >= 3:
-        out.append(run)
-    return out
+    return [r for r in (*runs, run) if len(r) >= 3]
 
 
 def _is_area(group: _Group) -> bool:
