@@ -37,7 +37,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 PLACE_COLUMNS = (
     "pid", "id", "geonameid", "source", "name", "kind", "feature_code", "country", "admin1", "lat", "lon",
@@ -116,6 +116,48 @@ def keys_by_skeletons(query: Callable[[str, tuple[Any, ...]], list[tuple[Any, ..
     return list(found)
 
 
+#: A place this prominent (an admin-1 region, a capital, a city of some 200,000) shadows the alternate names of
+#: other places that spell its own name: :func:`_shadow`.
+SHADOWING_PROMINENCE = 0.55
+_DIVISIONS = frozenset({"country", "admin1", "admin2"})
+
+ShadowRows = dict[int, tuple[list[tuple[str, str, bool | None]], tuple[Any, ...]]]
+
+
+def _shadow(rows: ShadowRows) -> ShadowRows:
+    """The rows of one key with the alternate names that are the preferred name of another prominent place
+    (:data:`SHADOWING_PROMINENCE`) marked ``None`` instead of ``False``: a weaker match
+    (:data:`~gazetteer.rank.MATCH_SCORES` ``shadowed``).
+
+    A writer who names "Victoria" means one of the places called so (the Australian state, the capitals of
+    British Columbia and the Seychelles) before Hong Kong, once called Victoria; "St. Louis" is St. Louis, Missouri
+    before Saint-Louis, Senegal. An exonym that no prominent place bears as its own name keeps its weight
+    ("Cologne": Köln), and so does the name of a division the place lies in ("New York" for New York City, in the
+    state of New York; "Kuwait" for Kuwait City).
+
+    >>> hk = ([("Hong Kong", "hong kong", True), ("Victoria", "victoria", False)], ("hk", "Hong Kong", "ppl")
+    ...        + (0,) * 5 + ("HK",) + (0,) * 4 + (0.9,))
+    >>> au = ([("Victoria", "victoria", True)], ("au", "Victoria", "admin1") + (0,) * 5 + ("AU",) + (0,) * 4 + (0.7,))
+    >>> _shadow({1: hk, 2: au})[1][0][1]
+    ('Victoria', 'victoria', None)
+    """
+    prominent = [(stored[2], stored[8], pid, {folded for _, folded, primary in names if primary})
+                 for pid, (names, stored) in rows.items() if stored[13] >= SHADOWING_PROMINENCE]
+    if not prominent:
+        return rows
+    for pid, (names, stored) in rows.items():
+        country = stored[8]
+        shadowing: set[str] = set()
+        for kind, other_country, other, folds in prominent:
+            if other != pid and not (kind in _DIVISIONS and other_country == country):
+                shadowing |= folds
+        shadowing -= {folded for _, folded, primary in names if primary}  # its own name, however spelt
+        if shadowing:
+            names[:] = [(name, folded, None) if primary is False and folded in shadowing else (name, folded, primary)
+                        for name, folded, primary in names]
+    return rows
+
+
 def keys_path(path: Path) -> Path:
     """The key table that goes with the index file at ``path``."""
     return path.with_suffix(".keys")
@@ -129,7 +171,7 @@ def _write(path: Path, keys_file: Path, records: list[SourceRecord], meta: dict[
         place_rows: list[tuple[Any, ...]] = []
         skeleton_rows: list[tuple[str, str]] = []
         demonym_rows: list[tuple[str, str, int]] = []
-        keys: dict[str, dict[int, tuple[list[tuple[str, str, bool]], tuple[Any, ...]]]] = {}
+        keys: dict[str, dict[int, tuple[list[tuple[str, str, bool | None]], tuple[Any, ...]]]] = {}
         n_names = 0
 
         def flush() -> None:
@@ -164,7 +206,7 @@ def _write(path: Path, keys_file: Path, records: list[SourceRecord], meta: dict[
         conn.executemany("INSERT INTO demonyms VALUES (?,?,?)", demonym_rows)
         by_prominence = (  # most prominent first, so a lookup can stop once nothing left can make its top N
             (key, tuple((tuple(names), pid, stored) for pid, (names, stored) in
-                        sorted(rows.items(), key=lambda item: (-item[1][1][13], item[0]))))
+                        sorted(_shadow(rows).items(), key=lambda item: (-item[1][1][13], item[0]))))
             for key, rows in keys.items()
         )
         write_keystore(keys_file, by_prominence, len(keys), meta["build_id"])
@@ -304,7 +346,7 @@ class NameIndex:
                 f"gazetteer index {self.path} is damaged ({exc}); run 'geo gazetteer rebuild'"
             ) from exc
 
-    def by_loose(self, key: str) -> list[tuple[tuple[tuple[str, str, bool], ...], Place]]:
+    def by_loose(self, key: str) -> list[tuple[tuple[tuple[str, str, bool | None], ...], Place]]:
         """Return, most prominent place first, each place with a name whose loose key is ``key`` and those names
         as (name, folded name, is preferred name)."""
         found = self._keys.get(key)
@@ -312,7 +354,8 @@ class NameIndex:
             return []
         return [(names, Place(*stored)) for names, _, stored in found]
 
-    def stored_rows(self, key: str) -> tuple[tuple[tuple[tuple[str, str, bool], ...], int, tuple[Any, ...]], ...]:
+    def stored_rows(self, key: str) -> tuple[tuple[tuple[tuple[str, str, bool | None], ...], int, tuple[Any, ...]],
+                                             ...]:
         """As :meth:`by_loose`, as stored: (names, row number, place as the positional arguments of :class:`Place`
         without provenance, which :func:`~gazetteer.model.place_of` makes into the record)."""
         return self._keys.get(key) or ()

@@ -26,13 +26,15 @@ _FUZZY_MIN_SPELLING = 0.75
 _FUZZY_MAX_LENGTH_GAP = 2
 _EXACT, _ALTERNATE, _NORMALIZED = MATCH_SCORES["exact"], MATCH_SCORES["alternate"], MATCH_SCORES["normalized"]
 _LOOSE, _LOOSE_ARTICLE = MATCH_SCORES["loose"], MATCH_SCORES["loose_article"]
+_SHADOWED = MATCH_SCORES["shadowed"]
 
 #: A place as the index's key table stores it: the positional fields of :class:`Place` from ``id`` to
 #: ``prominence``; made into a :class:`Place` only when it is among the candidates returned.
 StoredPlace = tuple[Any, ...]
-#: The places with a name of one loose key, most prominent first: (names as (name, folded, is preferred), the
-#: place's row number in the index or ``None``, place) — the index's own row layout, so its rows need no copy.
-Rows = Sequence[tuple[tuple[tuple[str, str, bool], ...], int | None, Place | StoredPlace]]
+#: The places with a name of one loose key, most prominent first: (names as (name, folded, is preferred: True,
+#: False, or None for an alternate name another place bears, see :func:`gazetteer.index._shadow`), the place's row
+#: number in the index or ``None``, place) — the index's own row layout, so its rows need no copy.
+Rows = Sequence[tuple[tuple[tuple[str, str, bool | None], ...], int | None, Place | StoredPlace]]
 #: loose key → row lists, each with its "from a user pack" flag.
 RowsOf = Callable[[str], list[tuple[Rows, bool]]]
 #: (consonant skeletons, shortest, longest) → the loose keys of that many letters with one of these skeletons.
@@ -176,7 +178,8 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
                     if primary:
                         kind, matched, value = "exact", name, _EXACT
                         break
-                    kind, matched, value = "alternate", name, _ALTERNATE
+                    if primary is False or kind is None:  # a shadowed one (None) does not beat a normalized one
+                        kind, matched, value = "alternate", name, _SHADOWED if primary is None else _ALTERNATE
                     continue
                 if len(name) <= 4 and name.isupper() and not text.isupper():
                     continue  # codes ("HAJ", an airport) match only when written as codes
@@ -187,9 +190,10 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
                         if primary:
                             kind, matched, value = "exact", name, _EXACT
                             break
-                        kind, matched, value = "alternate", name, _ALTERNATE
+                        if primary is False or kind is None:
+                            kind, matched, value = "alternate", name, _SHADOWED if primary is None else _ALTERNATE
                     elif kind is None or value < _NORMALIZED:
-                        kind, matched, value = "normalized", name, _NORMALIZED
+                        kind, matched, value = "normalized", name, _SHADOWED if primary is None else _NORMALIZED
                 elif kind is None and " the " in f" {name_fold} {q_fold} " and _without_the(name_fold) == \
                         _without_the(q_fold):  # "Democratic Republic of Congo": English drops "the" at will
                     kind, matched, value = "normalized", name, _NORMALIZED

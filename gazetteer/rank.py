@@ -35,7 +35,10 @@ _CODE_BASE = {"PPLC": 0.85, "PPLA": 0.7, "PPLG": 0.6, "PPLA2": 0.6, "PPLA3": 0.5
 
 #: Score of each match type (fuzzy is further multiplied by the square of the product of the key and spelling
 #: similarities: see :func:`~gazetteer.matching.fuzzy_matches`).
-MATCH_SCORES = {"exact": 1.0, "alternate": 0.96, "normalized": 0.95, "loose": 0.7, "loose_article": 0.6, "fuzzy": 0.6}
+#: ``shadowed``: an alternate or normalized match of a name that another, prominent place bears as its own
+#: (:func:`gazetteer.index._shadow`); still reported as ``alternate`` or ``normalized``.
+MATCH_SCORES = {"exact": 1.0, "alternate": 0.96, "normalized": 0.95, "shadowed": 0.85, "loose": 0.7,
+                "loose_article": 0.6, "fuzzy": 0.6}
 
 _EARTH_HALF_CIRCUMFERENCE_KM = 20037.5
 #: Weights of the match score and of prominence in :func:`score`, and the bonus of a user pack's place.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gazetteer import Gazetteer
-from gazetteer.index import _status, ensure_index, fingerprint_of
+from gazetteer.index import SHADOWING_PROMINENCE, _shadow, _status, ensure_index, fingerprint_of
 from gazetteer.sources.packs import PackSource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,3 +99,29 @@ def test_damaged_or_foreign_key_table_is_rebuilt(small_gazetteer: Gazetteer) -> 
     keys.write_bytes(b"GEOKEYS1" + bytes(100))  # a key table of another build
     gaz = Gazetteer(cache_dir=small_gazetteer.cache_dir, sources=small_gazetteer.sources, packs=[])
     assert gaz.lookup("Turkey")[0].place.country == "TR"
+
+
+def _row(place_id: str, kind: str, country: str, prominence: float, *names: tuple[str, bool]) -> tuple:
+    stored = (place_id, names[0][0], kind, 0.0, 0.0, "test", None, None, country, None, 0, None, False, prominence)
+    return [(name, name.casefold().replace("-", " "), primary) for name, primary in names], stored
+
+
+def test_alternate_names_a_prominent_place_bears_are_shadowed() -> None:
+    high, low = SHADOWING_PROMINENCE + 0.1, SHADOWING_PROMINENCE - 0.2
+    rows = {
+        1: _row("hk", "populated_place", "HK", 0.9, ("Hong Kong", True), ("Victoria", False)),
+        2: _row("au", "admin1", "AU", high, ("Victoria", True)),
+        3: _row("ny-city", "populated_place", "US", 0.7, ("New York City", True), ("New York", False)),
+        4: _row("ny-state", "admin1", "US", high, ("New York", True)),
+        # the same name twice, the prominent one in the north-east; the other also lists it as an alternate
+        5: _row("q-north", "populated_place", "SY", high, ("Al-Qahtaniyah", True)),
+        6: _row("q-south", "populated_place", "SY", low, ("Al-Qahtaniyah", True), ("Al Qahtaniyah", False)),
+        7: _row("koln", "populated_place", "DE", 0.65, ("Köln", True), ("Cologne", False)),
+        8: _row("cologne-us", "populated_place", "US", low, ("Cologne", True)),
+    }
+    flags = {stored[0]: [primary for _, _, primary in names] for names, stored in _shadow(rows).values()}
+    assert flags["hk"] == [True, None]  # the Australian state bears the name
+    assert flags["ny-city"] == [True, False]  # the state it lies in: no shadow
+    assert flags["q-south"] == [True, False]  # its own name, spelt otherwise
+    assert flags["koln"] == [True, False]  # only small places bear it
+    assert flags["au"] == [True] and flags["ny-state"] == [True]

@@ -156,6 +156,24 @@ def test_an_english_the_inside_a_name_may_be_dropped(full_gazetteer: Gazetteer) 
     assert full_gazetteer.lookup("Republic of Congo")[0].place.country == "CG"
 
 
+def test_a_name_a_prominent_place_bears_outranks_an_old_alternate_of_another(full_gazetteer: Gazetteer) -> None:
+    victoria = full_gazetteer.lookup("Victoria", limit=10)
+    assert victoria[0].match.type == "exact" and victoria[0].place.name == "Victoria"
+    assert ("admin1", "AU") in {(c.place.kind, c.place.country) for c in victoria[:3]}
+    hong_kong = next(c for c in victoria if c.place.name == "Hong Kong")  # still a candidate, further down
+    assert hong_kong.match.type == "alternate"
+    st_louis = full_gazetteer.lookup("St. Louis")[0]
+    assert (st_louis.place.country, st_louis.place.admin1, st_louis.match.type) == ("US", "Missouri", "exact")
+    assert full_gazetteer.lookup("Sydney")[0].place.country == "AU"
+
+
+def test_an_exonym_no_prominent_place_bears_keeps_its_weight(full_gazetteer: Gazetteer) -> None:
+    cologne = full_gazetteer.lookup("Cologne")[0]  # Köln, not the villages called Cologne in the US, Italy, France
+    assert (cologne.place.country, cologne.match.type) == ("DE", "alternate")
+    assert top(full_gazetteer, "Mexico")[2:] == ("country", "MX")
+    assert full_gazetteer.lookup("Canton", kinds=["populated_place"])[0].place.country == "CN"
+
+
 def test_match_records_say_how(full_gazetteer: Gazetteer) -> None:
     assert full_gazetteer.lookup("Saraqib")[0].match.type == "exact"
     assert full_gazetteer.lookup("Ayvacik", country="TR")[0].match.type in ("normalized", "alternate")
