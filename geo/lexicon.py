@@ -161,7 +161,8 @@ via village war was water way we week well were west western what when where whe
 whole why will winter with within without woman women work world would year years yes yet you young your
 source sources follow read watch share related update updated editing photo photos image images video videos
 copyright advertisement subscribe sign click interactive breaking live opinion analysis feature explainer
-comment comments story stories email print contact login menu search home top""")
+comment comments story stories email print contact login menu search home top
+federal media royal energy homeland zoo villages egg eggs""")
 
 #: Function words of English, for language detection.
 STOPWORDS = _words("""the of and to in a is that for on with as was by it at from he be this are have has an

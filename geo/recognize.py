@@ -59,6 +59,8 @@ _JOINABLE_GAPS = frozenset({" ", "-", "–", "‑"})
 _ELIDED = re.compile(r"^(?:d|l|dell|sant)['’]\w", re.IGNORECASE)
 #: Words that open the names of natural features: "Lake Erie" is a place even when only "Erie" is known.
 _FEATURE_OPENERS = frozenset({"lake", "mount", "cape"})
+#: Words before a name that put it inside a phrase ("a resident of X", "a lab in X"), not at the head of a subject.
+_PREPOSITIONS = (LOCATIVE - {"by", "to"}) | {"of"}
 #: Abbreviations that open place names and are written with a period ("St. Louis", "Mt. Hermon", "Ft. Worth").
 _NAME_ABBREVIATIONS = frozenset(NAME_ABBREVIATIONS)
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
@@ -210,6 +212,10 @@ class Recognizer:
         while j + 1 < len(tokens) and j + 1 - i < _MAX_WORDS and j + 1 not in doc.blocked:
             nxt = tokens[j + 1]
             abbreviated = nxt.gap == ". " and tokens[j].lower in _NAME_ABBREVIATIONS and tokens[j].cap
+            if nxt.gap == "-" and nxt.text.islower() and j + 2 < len(tokens) and tokens[j + 2].gap == "-" \
+                    and tokens[j + 2].cap and j + 2 - i < _MAX_WORDS and j + 2 not in doc.blocked:
+                j += 2  # a small word between hyphens: "Port-au-Prince", "Stratford-upon-Avon", "Aix-en-Provence"
+                continue
             if (nxt.gap not in _JOINABLE_GAPS and not abbreviated) or not (
                     nxt.cap or nxt.lower in CONNECTORS or nxt.text.isdigit() or _ELIDED.match(nxt.text)):
                 break
@@ -232,6 +238,8 @@ class Recognizer:
                     candidates[0].match.type not in ("exact", "alternate")
                     or self._same_without_article(doc, i, j, candidates[0])):
                 return None  # "The Syrian", "The US", "In Canada": the first word is not part of the name
+            if candidates and j > i and tokens[i].text == "A" and candidates[0].match.score < 0.95:
+                return None  # "A New Jersey woman" is not "Änew" (a loose key); "A Coruña" is a name
             if candidates:
                 return j, candidates
         return None
@@ -285,7 +293,8 @@ class Recognizer:
             if first.lower in COMMON_WORDS:
                 if first.initial or first.headline:
                     return "a common word at a sentence start"
-                if not (i > 0 and tokens[i - 1].lower in LOCATIVE) and not major:
+                # a major place by its own name ("Chad"), not by an alternate one ("Public" for a district)
+                if not (i > 0 and tokens[i - 1].lower in LOCATIVE) and not (major and best.match.type == "exact"):
                     return "a common word"
             if (first.initial or first.headline) and first.lower in doc.lower_words and not major:
                 return "written in lower case elsewhere in the text"
@@ -320,7 +329,9 @@ class Recognizer:
                         or (self._opens_name_with(doc, j, FACILITY_HEADS, 4)  # the place stays a place
                             and not (i > 0 and tokens[i - 1].cap and first.gap == " "))):
                     return "the start of a longer name (a person)"
-        if cues.reporting_verb_follows(tokens, j) and not _capital_or_country(best) and not major:
+        # "Mark Kitsmore, 54, of Tyler said", "a lab in Lelystad confirmed": the name ends a phrase, not a subject
+        if cues.reporting_verb_follows(tokens, j) and not _capital_or_country(best) and not major and not (
+                i > 0 and tokens[i - 1].lower in _PREPOSITIONS and first.gap == " "):
             doc.persons.add(name.casefold())
             return "the subject of a verb of saying (a person or an organisation)"
         if cues.source_cue_precedes(tokens, i) and not major:

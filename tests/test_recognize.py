@@ -167,6 +167,35 @@ def test_a_lake_or_mountain_name_opened_by_its_feature_word(recognizer) -> None:
     assert "Erie" not in _names(recognizer, "Bruce Erie said the swans had died.")
 
 
+def test_a_name_inside_a_phrase_before_a_verb_of_saying_stays_a_place(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = 'Mark Kitsmore, 54, of Tyler said, "Honestly, I am fine." A lab in Lelystad confirmed the virus.'
+    assert _names(recognizer, text) == ["Tyler", "Lelystad"]
+    # counter-example: a name that is the subject of the verb is still a person, in the whole text
+    assert _names(recognizer, "Tyler said the camp was full. Later Tyler told reporters more.") == []
+
+
+def test_hyphenated_names_with_a_small_word_inside(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "Cholera may reach the earthquake ravaged capital, Port-au-Prince, and flights from Stratford-upon-Avon."
+    assert _names(recognizer, text) == ["Port-au-Prince", "Stratford-upon-Avon"]
+    # counter-example: a route written with hyphens is two places
+    assert _names(recognizer, "Traffic on the Damascus-to-Aleppo highway stopped.") == ["Damascus", "Aleppo"]
+
+
+def test_an_indefinite_article_does_not_open_a_loose_name(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "A New Jersey woman who is a former resident of Lubbock told media earlier."
+    assert _names(recognizer, text) == ["New Jersey", "Lubbock"]  # not "A New" (Änew, by its loose key)
+    # counter-example: "A" that is part of a name written in full
+    assert _names(recognizer, "A Coruña is in Spain.") == ["A Coruña", "Spain"]
+
+
+def test_common_words_need_a_major_place_of_their_own_name(recognizer) -> None:  # type: ignore[no-untyped-def]
+    # "Public" is an alternate name of a district of Uganda in the embedded data; "Media" of Médéa
+    text = "The All India Institute of Hygiene and Public Health said Media reports were wrong."
+    assert "Public" not in _names(recognizer, text) and "Media" not in _names(recognizer, text)
+    # counter-example: a common word that is the name of a major place, after a locative word
+    assert _names(recognizer, "The convoy drove on to Most and Usti.")[:1] == ["Most"]
+
+
 def test_model_numbers_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert _names(recognizer, "They destroyed a SA-17 and a SA-22 air defense system.") == []
     assert _names(recognizer, "The aircraft flew over SA on Sunday.") in ([], ["SA"])  # bare code: either is fine
