@@ -27,6 +27,7 @@ from gazetteer.normalize import expand_abbreviations, fold, loose, split_generic
 from gazetteer.rank import MATCH_SCORES
 from gazetteer.sources.base import Source, package_json
 from gazetteer.sources.cities import CitiesSource
+from gazetteer.sources.counties import CountiesSource
 from gazetteer.sources.countries import CountriesSource
 from gazetteer.sources.online import OnlineGeocoder
 from gazetteer.sources.packs import PackSource, builtin_packs
@@ -57,9 +58,16 @@ def _iso3(iso2: str | None) -> str | None:
     return row.get("iso3") if row else None
 
 
+#: The match scale of a name without its generic term when the full name matched too ("Washington" of
+#: "Washington County").
+_CORE_SCALE = 0.85
+
+
 def default_sources() -> list[Source]:
-    """The embedded sources, in priority order (later wins): cities, regions, countries, built-in packs."""
-    return [CitiesSource(), RegionsSource(), CountriesSource(), *(PackSource(p) for p in builtin_packs())]
+    """The embedded sources, in priority order (later wins): cities, regions, US counties, countries, built-in
+    packs."""
+    return [CitiesSource(), RegionsSource(), CountiesSource(), CountriesSource(),
+            *(PackSource(p) for p in builtin_packs())]
 
 
 class Gazetteer:
@@ -195,9 +203,10 @@ class Gazetteer:
             # The cue counts for the full name too: "Red Sea" is the sea before the province of that name.
             variants = [(full, cue), (core, cue)] if term else [(full, ())]
             for number, (variant, cue_kinds) in enumerate(variants):
-                # "Mexico City" names the city before any "Mexico" that is a city
+                # "Mexico City" names the city before any "Mexico" that is a city; "Washington County" the county
+                # before the state
                 exact_matches(search, self._sources_of, variant, cue_kinds,
-                              0.9 if number and search.best else 1.0)
+                              _CORE_SCALE if number and search.best else 1.0)
         else:
             variants = [(text, ())]
             exact_matches(search, self._sources_of, text, ())

@@ -216,6 +216,10 @@ class Recognizer:
                     and tokens[j + 2].cap and j + 2 - i < _MAX_WORDS and j + 2 not in doc.blocked:
                 j += 2  # a small word between hyphens: "Port-au-Prince", "Stratford-upon-Avon", "Aix-en-Provence"
                 continue
+            if nxt.text == "s" and nxt.gap in ("'", "’") and j + 2 < len(tokens) and tokens[j + 2].gap == " " \
+                    and tokens[j + 2].cap and j + 2 - i < _MAX_WORDS and j + 2 not in doc.blocked:
+                j += 2  # a possessive inside a name: "Queen Anne's County", "Martha's Vineyard"
+                continue
             if (nxt.gap not in _JOINABLE_GAPS and not abbreviated) or not (
                     nxt.cap or nxt.lower in CONNECTORS or nxt.text.isdigit() or _ELIDED.match(nxt.text)):
                 break

@@ -174,6 +174,14 @@ def test_an_exonym_no_prominent_place_bears_keeps_its_weight(full_gazetteer: Gaz
     assert full_gazetteer.lookup("Canton", kinds=["populated_place"])[0].place.country == "CN"
 
 
+def test_a_county_name_is_the_county_before_the_state_of_its_core_name(full_gazetteer: Gazetteer) -> None:
+    county = full_gazetteer.lookup("Washington County")[0].place
+    assert (county.kind, county.country, county.id.split(":")[0]) == ("admin2", "US", "uscounty")
+    assert full_gazetteer.lookup("Washington", kinds=["admin1"])[0].place.kind == "admin1"
+    # counter-example: "Mexico City" still names the city, not the country of its core name
+    assert top(full_gazetteer, "Mexico City")[1:] == ("Mexico City", "populated_place", "MX")
+
+
 def test_match_records_say_how(full_gazetteer: Gazetteer) -> None:
     assert full_gazetteer.lookup("Saraqib")[0].match.type == "exact"
     assert full_gazetteer.lookup("Ayvacik", country="TR")[0].match.type in ("normalized", "alternate")

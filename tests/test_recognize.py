@@ -181,6 +181,13 @@ def test_hyphenated_names_with_a_small_word_inside(recognizer) -> None:  # type:
     assert _names(recognizer, "Traffic on the Damascus-to-Aleppo highway stopped.") == ["Damascus", "Aleppo"]
 
 
+def test_a_possessive_inside_a_name(recognizer) -> None:  # type: ignore[no-untyped-def]
+    assert _names(recognizer, "Ducks were found in Queen Anne's County in Maryland.") == ["Queen Anne's County",
+                                                                                         "Maryland"]
+    # counter-example: a possessive after a name ends it
+    assert _names(recognizer, "Turkey's Erdogan spoke to Russia's Putin.") == ["Turkey", "Russia"]
+
+
 def test_an_indefinite_article_does_not_open_a_loose_name(recognizer) -> None:  # type: ignore[no-untyped-def]
     text = "A New Jersey woman who is a former resident of Lubbock told media earlier."
     assert _names(recognizer, text) == ["New Jersey", "Lubbock"]  # not "A New" (Änew, by its loose key)

