@@ -62,6 +62,7 @@ class _Group:
     candidates: list[Candidate]
     metonym: bool = False
     containers: set[tuple[int, str]] = field(default_factory=set)  # (group index, relation)
+    contents: set[int] = field(default_factory=set)  # groups named as lying in this one ("Atlanta, Georgia")
     listed: set[int] = field(default_factory=set)  # groups named in a list with this one
     choice: int = 0
     scores: list[float] = field(default_factory=list)
@@ -271,6 +272,8 @@ class Resolver:
             if found:
                 relation = "near" if "near" in found.group("rel").lower() else "in"
                 groups[inner].containers.add((outer, relation))
+                if relation == "in":
+                    groups[outer].contents.add(inner)
                 # "Atareb in Syria's Aleppo province": Aleppo province contains Atareb too
                 if index + 2 < len(mentions) and _POSSESSIVE_GAP.match(
                         text[mentions[index + 1].phrase_end:mentions[index + 2].phrase_start]):
@@ -279,6 +282,7 @@ class Resolver:
                         groups[inner].containers.add((third, relation))
             elif _POSSESSIVE_GAP.match(between):  # "Syria's Idlib region": Syria contains Idlib
                 groups[outer].containers.add((inner, "in"))
+                groups[inner].contents.add(outer)
 
     # -- ranking ----------------------------------------------------------------------------------------------
     def _rank(self, groups: list[_Group], fixed: list[Place]) -> None:
@@ -323,6 +327,8 @@ class Resolver:
         total = sum(countries.values()) or 1.0
         containers = [(groups[k].candidates[groups[k].choice].place, relation)
                       for k, relation in group.containers if groups[k].candidates]
+        # the candidates, by real spellings, of the names said to lie in this one
+        contents = [c for k in group.contents for c in groups[k].candidates if c.match.score >= 0.95]
         # the kinds (and countries) of the other names of a list this name is in: "Missouri, Ohio, Oregon"
         mates = [groups[g].candidates[groups[g].choice].place for g in group.listed if groups[g].candidates]
         # (country, division) of the candidates that are towns named as their first-level division
@@ -360,6 +366,12 @@ class Resolver:
             value = candidate.score + _PRIOR * place.prominence + support - (candidate.match.score - match)
             if place.kind in ("country", "continent") and candidate.match.score >= 0.95:
                 value += 0.25
+            if place.kind in _AREA_KINDS and candidate.match.score >= 0.95 and (
+                    place.country, _area_name(place.name)) not in seats and any(
+                    _inside(inner.place, place, "in") for inner in contents):
+                # "Atlanta, Georgia": the Georgia that holds an Atlanta, not the country; a division and the town
+                # it is named after (Idlib, Çanakkale) are left to the other evidence
+                value += 0.5
             contained = False
             for container, relation in containers:
                 if _inside(place, container, relation):

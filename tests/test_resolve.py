@@ -35,6 +35,16 @@ def test_us_counties_resolve_to_the_county_of_the_state_named(geoparser) -> None
     assert (other.place.admin1, other.place.id) == ("Iowa", "uscounty:19163")
 
 
+def test_a_container_is_the_reading_that_holds_what_is_named_in_it(geoparser) -> None:  # type: ignore[no-untyped-def]
+    text = ("Samples from Medan, Indonesia, and from Bangkok, Thailand, were flown to a laboratory in Atlanta, "
+            "Georgia.")
+    georgia = _place(geoparser, text, "Georgia")
+    assert (georgia.place.kind, georgia.place.country) == ("admin1", "US")
+    # counter-example: the country, when it is the one that holds the town
+    tbilisi = _place(geoparser, "Protesters gathered in Tbilisi, Georgia.", "Georgia")
+    assert (tbilisi.place.kind, tbilisi.place.country) == ("country", "GE")
+
+
 def test_near_a_city(geoparser) -> None:  # type: ignore[no-untyped-def]
     found = _place(geoparser, "the attack, thought to have hit Qaminas, near Idlib city.", "Qaminas")
     assert found.resolution.method == "containment"
