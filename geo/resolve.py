@@ -364,7 +364,7 @@ class Resolver:
                 evidence += 0.2  # of a kind with most of the names listed with it
             support = evidence * match ** 2
             value = candidate.score + _PRIOR * place.prominence + support - (candidate.match.score - match)
-            if place.kind in ("country", "continent") and candidate.match.score >= 0.95:
+            if place.kind in _COARSE_KINDS and candidate.match.score >= 0.95:
                 value += 0.25
             if place.kind in _AREA_KINDS and candidate.match.score >= 0.95 and (
                     place.country, _area_name(place.name)) not in seats and any(

@@ -45,6 +45,15 @@ def test_a_container_is_the_reading_that_holds_what_is_named_in_it(geoparser) ->
     assert (tbilisi.place.kind, tbilisi.place.country) == ("country", "GE")
 
 
+def test_an_ocean_named_alone_is_the_ocean_in_any_country_s_news(geoparser) -> None:  # type: ignore[no-untyped-def]
+    text = "Officials in Virginia said geese that winter in Alaska cross the Pacific each spring."
+    pacific = _place(geoparser, text, "Pacific")
+    assert (pacific.place.kind, pacific.place.country) == ("sea", None)
+    # counter-example: a town of that name, when the text says where it is
+    town = _place(geoparser, "The fair opened in Pacific, Missouri, on Friday.", "Pacific")
+    assert (town.place.kind, town.place.admin1) == ("populated_place", "Missouri")
+
+
 def test_near_a_city(geoparser) -> None:  # type: ignore[no-untyped-def]
     found = _place(geoparser, "the attack, thought to have hit Qaminas, near Idlib city.", "Qaminas")
     assert found.resolution.method == "containment"
