@@ -39,6 +39,8 @@ _ROUNDS = 3
 #: Extra weight of the gazetteer's prominence against the document's context: a state or an ocean is the likelier
 #: reading of its name than a small town of that name, unless the context says otherwise.
 _PRIOR = 0.5
+#: A country's capital named alone is that capital in news from anywhere, unless the text places a namesake.
+_CAPITAL = 0.15
 _DIRECTION = r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)"
 _CONTAINER_GAP = re.compile(r"^\s*(?P<rel>,\s*near|,\s*in|,\s*outside(?:\s+of)?|,|\(|near|in|outside(?:\s+of)?)\s*"
                             r"(?:the\s+)?" + _DIRECTION + r"*$", re.IGNORECASE)
@@ -366,6 +368,8 @@ class Resolver:
             value = candidate.score + _PRIOR * place.prominence + support - (candidate.match.score - match)
             if place.kind in _COARSE_KINDS and candidate.match.score >= 0.95:
                 value += 0.25
+            elif place.feature_code == "PPLC" and candidate.match.score >= 0.95:
+                value += _CAPITAL
             if place.kind in _AREA_KINDS and candidate.match.score >= 0.95 and (
                     place.country, _area_name(place.name)) not in seats and any(
                     _inside(inner.place, place, "in") for inner in contents):

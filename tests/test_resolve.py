@@ -54,6 +54,17 @@ def test_an_ocean_named_alone_is_the_ocean_in_any_country_s_news(geoparser) -> N
     assert (town.place.kind, town.place.admin1) == ("populated_place", "Missouri")
 
 
+def test_a_capital_named_alone_is_the_capital_in_news_from_elsewhere(geoparser) -> None:  # type: ignore[no-untyped-def]
+    text = "Scientists at the laboratory on Plum Island, NY, said the samples were sent to the agency in Rome."
+    rome = _place(geoparser, text, "Rome")
+    assert (rome.place.country, rome.place.feature_code) == ("IT", "PPLC")
+    # counter-examples: a namesake the text places, or one next to the places the text names
+    georgia = _place(geoparser, "The plant in Rome, Georgia, closed on Friday.", "Rome")
+    assert (georgia.place.country, georgia.place.admin1) == ("US", "Georgia")
+    utica = _place(geoparser, "Officials in Syracuse and Utica, New York, said the report came from Rome.", "Rome")
+    assert (utica.place.country, utica.place.admin1) == ("US", "New York")
+
+
 def test_near_a_city(geoparser) -> None:  # type: ignore[no-untyped-def]
     found = _place(geoparser, "the attack, thought to have hit Qaminas, near Idlib city.", "Qaminas")
     assert found.resolution.method == "containment"
