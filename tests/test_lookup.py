@@ -182,6 +182,22 @@ def test_a_county_name_is_the_county_before_the_state_of_its_core_name(full_gaze
     assert top(full_gazetteer, "Mexico City")[1:] == ("Mexico City", "populated_place", "MX")
 
 
+@pytest.mark.parametrize("english, native, country", [
+    ("West Java", "Jawa Barat", "ID"), ("Central Java", "Jawa Tengah", "ID"), ("North Sumatra", "Sumatera Utara", "ID"),
+    ("East Nusa Tenggara", "Nusa Tenggara Timur", "ID"), ("North Kivu", "Nord-Kivu", "CD"),
+    ("South Kivu", "Sud-Kivu", "CD"),
+])
+def test_divisions_by_the_english_names_news_gives_them(full_gazetteer: Gazetteer, english: str, native: str,
+                                                         country: str) -> None:
+    found = full_gazetteer.lookup(english)[0].place
+    assert (found.name, found.kind, found.country) == (native, "admin1", country)
+
+
+def test_a_compass_word_alone_does_not_make_a_province(full_gazetteer: Gazetteer) -> None:
+    # counter-example: the island is not one of its provinces
+    assert full_gazetteer.lookup("Java")[0].place.name == "Jawa"
+
+
 def test_match_records_say_how(full_gazetteer: Gazetteer) -> None:
     assert full_gazetteer.lookup("Saraqib")[0].match.type == "exact"
     assert full_gazetteer.lookup("Ayvacik", country="TR")[0].match.type in ("normalized", "alternate")

@@ -20,11 +20,18 @@ from gazetteer.normalize import fold
 from gazetteer.rank import distance_km
 from gazetteer.sources.base import SourceRecord, package_json, package_version, provenance
 
-__all__ = ["RegionsSource", "link_admin1"]
+__all__ = ["RegionsSource", "english_names", "link_admin1"]
 
 log = logging.getLogger(__name__)
 
 _DATA = ("countrystatecity_countries", "data", "by-country")
+#: Indonesian compass words after a province's name, and their English form before it ("Jawa Barat": "West Java").
+_ID_COMPASS = {"barat daya": "Southwest", "barat": "West", "timur": "East", "tengah": "Central", "utara": "North",
+               "selatan": "South"}
+#: Indonesian island names English writes otherwise.
+_ID_ISLANDS = {"Jawa": "Java", "Sumatera": "Sumatra"}
+#: French compass prefixes ("Nord-Kivu": "North Kivu").
+_FR_COMPASS = {"Nord": "North", "Sud": "South"}
 
 
 def _country_dirs() -> list[Any]:
@@ -55,7 +62,7 @@ class RegionsSource:
                     continue
                 name = row["name"]
                 kind_word = (row.get("type") or "").strip()
-                names = [name, row.get("native") or ""]
+                names = [name, row.get("native") or "", *english_names(name, row["country_code"])]
                 if kind_word and not name.lower().endswith(kind_word.lower()):
                     names.append(f"{name} {kind_word.title()}")
                 geonameid = us_ids.get(fold(name)) if row["country_code"] == "US" else None
@@ -72,6 +79,26 @@ class RegionsSource:
                     provenance=provenance(dataset="countrystatecity-countries", row=row),
                 )
                 yield SourceRecord(place=place, names=tuple(dict.fromkeys(n for n in names if n)))
+
+
+def english_names(name: str, country: str) -> list[str]:
+    """The English names news gives a division the package names in its own language: Indonesian provinces
+    ("Jawa Barat": "West Java", "Sumatera Utara": "North Sumatra") and divisions named with a French compass
+    prefix ("Nord-Kivu": "North Kivu").
+
+    >>> english_names("Jawa Barat", "ID"), english_names("Sud-Kivu", "CD"), english_names("Idlib", "SY")
+    (['West Java'], ['South Kivu'], [])
+    """
+    if country == "ID":
+        for word, english in _ID_COMPASS.items():
+            if name.lower().endswith(" " + word):
+                base = name[:-len(word) - 1].strip()
+                return [f"{english} {_ID_ISLANDS.get(base, base)}"]
+        return []
+    head, _, rest = name.partition("-")
+    if head in _FR_COMPASS and rest[:1].isupper():
+        return [f"{_FR_COMPASS[head]} {rest}"]
+    return []
 
 
 def link_admin1(cities: Iterable[SourceRecord], regions: Iterable[SourceRecord]) -> dict[tuple[str, str], str]:
