@@ -37,7 +37,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 PLACE_COLUMNS = (
     "pid", "id", "geonameid", "source", "name", "kind", "feature_code", "country", "admin1", "lat", "lon",

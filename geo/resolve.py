@@ -199,8 +199,11 @@ class Resolver:
                     found = self.candidates(phrase)
                     if not found and phrase != mention.text:
                         found = self.candidates(mention.text)
-                    if not found:
-                        found, partial = self._partial(mention.text), True
+                    if not found or all(c.match.type == "fuzzy" for c in found):
+                        # "Greater Mumbai", "North Dallas": the core's real spelling before a look-alike's
+                        core = self._partial(mention.text)
+                        if core or not found:
+                            found, partial = core, True
                 except Exception as exc:
                     log.warning("could not look up %r: %s", phrase, exc)
                     found = []

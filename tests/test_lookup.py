@@ -178,6 +178,8 @@ def test_a_county_name_is_the_county_before_the_state_of_its_core_name(full_gaze
     county = full_gazetteer.lookup("Washington County")[0].place
     assert (county.kind, county.country, county.id.split(":")[0]) == ("admin2", "US", "uscounty")
     assert full_gazetteer.lookup("Washington", kinds=["admin1"])[0].place.kind == "admin1"
+    parish = full_gazetteer.lookup("Saint Bernard Parish")[0].place  # "St. Bernard Parish" in the package
+    assert (parish.kind, parish.admin1) == ("admin2", "Louisiana")
     # counter-example: "Mexico City" still names the city, not the country of its core name
     assert top(full_gazetteer, "Mexico City")[1:] == ("Mexico City", "populated_place", "MX")
 

@@ -65,6 +65,19 @@ def test_a_capital_named_alone_is_the_capital_in_news_from_elsewhere(geoparser) 
     assert (utica.place.country, utica.place.admin1) == ("US", "New York")
 
 
+def test_the_core_of_an_unknown_name_before_a_look_alike(geoparser) -> None:  # type: ignore[no-untyped-def]
+    def gold(text: str, name: str):  # type: ignore[no-untyped-def]  # a span given, as in gold-name mode
+        start = text.index(name)
+        return geoparser.resolve_spans(text, [(start, start + len(name))])[0].resolution
+
+    mumbai = gold("Cases rose across Greater Mumbai this week.", "Greater Mumbai")
+    assert (mumbai.place.name, mumbai.place.country, mumbai.method) == ("Mumbai", "IN", "partial")
+    # counter-example: a misspelt name with no core to fall back on keeps its fuzzy candidates (and, with no
+    # context to back one, abstains)
+    gaziantep = gold("Refugees reached Gaziatep on Monday.", "Gaziatep")
+    assert gaziantep.alternatives[0].place.name == "Gaziantep"
+
+
 def test_near_a_city(geoparser) -> None:  # type: ignore[no-untyped-def]
     found = _place(geoparser, "the attack, thought to have hit Qaminas, near Idlib city.", "Qaminas")
     assert found.resolution.method == "containment"

