@@ -200,8 +200,9 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
                 elif kind is None and (not short or _without_articles(name_fold) == q_bare):  # "Faw", "Al Faw"
                     if q_article is None:
                         q_article = _has_article(q_fold)
-                    # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"
-                    weaker = _has_article(name_fold) != q_article
+                    # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"; news drops the
+                    # article at will, so "Qamishli" is as good for "Al Qāmishlī" as for "Kamyshly"
+                    weaker = q_article and not _has_article(name_fold)
                     kind, matched, value = "normalized", name, _LOOSE_ARTICLE if weaker else _LOOSE
             if kind is None:
                 continue

@@ -63,6 +63,8 @@ def test_saraqib_spellings(full_gazetteer: Gazetteer, spelling: str) -> None:
     ("Nayrab", 35.85, 36.75), ("Nairab", 35.85, 36.75), ("Qaminas", 35.86, 36.68), ("Al-Bara", 35.68, 36.54),
     ("Maarat al-Numan", 35.65, 36.68), ("Ma'arrat al-Nu'man", 35.65, 36.68), ("Ma‘arrat an Nu‘mān", 35.65, 36.68),
     ("Edirne", 41.68, 26.56), ("Khan Sheikhoun", 35.44, 36.65), ("Jisr al-Shughur", 35.81, 36.32),
+    ("Ras al-Ain", 36.85, 40.07), ("Serekaniye", 36.85, 40.07),
+    ("Qamishli", 37.05, 41.23),  # "Al Qāmishlī" written without its article, not Kamyshlov (Russia)
 ])
 def test_levant_spellings_resolve_in_place(full_gazetteer: Gazetteer, spelling: str, lat: float, lon: float) -> None:
     place = full_gazetteer.lookup(spelling)[0].place
