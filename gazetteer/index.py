@@ -37,7 +37,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 PLACE_COLUMNS = (
     "pid", "id", "geonameid", "source", "name", "kind", "feature_code", "country", "admin1", "lat", "lon",
@@ -132,8 +132,8 @@ def _shadow(rows: ShadowRows) -> ShadowRows:
     A writer who names "Victoria" means one of the places called so (the Australian state, the capitals of
     British Columbia and the Seychelles) before Hong Kong, once called Victoria; "St. Louis" is St. Louis, Missouri
     before Saint-Louis, Senegal. An exonym that no prominent place bears as its own name keeps its weight
-    ("Cologne": Köln), and so does the name of a division the place lies in ("New York" for New York City, in the
-    state of New York; "Kuwait" for Kuwait City).
+    ("Cologne": Köln); so do a division and a town of one country that share a name (the state of New York and
+    New York City, "Kuwait" for Kuwait City, "Veracruz" for the state named after its port): context decides.
 
     >>> hk = ([("Hong Kong", "hong kong", True), ("Victoria", "victoria", False)], ("hk", "Hong Kong", "ppl")
     ...        + (0,) * 5 + ("HK",) + (0,) * 4 + (0.9,))
@@ -146,10 +146,10 @@ def _shadow(rows: ShadowRows) -> ShadowRows:
     if not prominent:
         return rows
     for pid, (names, stored) in rows.items():
-        country = stored[8]
+        country, division = stored[8], stored[2] in _DIVISIONS
         shadowing: set[str] = set()
         for kind, other_country, other, folds in prominent:
-            if other != pid and not (kind in _DIVISIONS and other_country == country):
+            if other != pid and not ((division or kind in _DIVISIONS) and other_country == country):
                 shadowing |= folds
         shadowing -= {folded for _, folded, primary in names if primary}  # its own name, however spelt
         if shadowing:

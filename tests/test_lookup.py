@@ -197,6 +197,14 @@ def test_divisions_by_the_english_names_news_gives_them(full_gazetteer: Gazettee
     assert (found.name, found.kind, found.country) == (native, "admin1", country)
 
 
+def test_mexican_states_by_their_short_names(full_gazetteer: Gazetteer) -> None:
+    assert top(full_gazetteer, "Michoacan")[1:] == ("Michoacán de Ocampo", "admin1", "MX")  # not a village of 574
+    assert top(full_gazetteer, "State of Mexico")[1:] == ("Estado de México", "admin1", "MX")
+    # a state and the port it is named after: both stay near the top, for context to decide
+    assert {(c.place.kind, c.place.country) for c in full_gazetteer.lookup("Veracruz", limit=2)} == {
+        ("admin1", "MX"), ("populated_place", "MX")}
+
+
 def test_a_compass_word_alone_does_not_make_a_province(full_gazetteer: Gazetteer) -> None:
     # counter-example: the island is not one of its provinces
     assert full_gazetteer.lookup("Java")[0].place.name == "Jawa"
