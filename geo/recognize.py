@@ -76,10 +76,13 @@ def _major(candidate: Candidate) -> bool:
     return place.kind in _MAJOR or place.feature_code in _CAPITAL_CODES or place.population >= 500_000
 
 
-def _dominant(candidate: Candidate) -> bool:
+def _dominant(candidate: Candidate, *, abbreviation: bool = False) -> bool:
     """A country, first-level division, region or capital matched by a real spelling: a name that stays a place
-    even before another capitalised word ("Queensland Premier", "Syria TV")."""
+    even before another capitalised word ("Queensland Premier", "Syria TV"). A capital counts by its own name only
+    (an alternate name such as "Ben" for Bern opens people's names), unless ``abbreviation`` ("D.C.")."""
     place = candidate.place
+    if place.feature_code == "PPLC" and place.kind not in _MAJOR and not abbreviation:
+        return candidate.match.type == "exact"  # a capital by its own name ("Ben Carter": "Ben" is no Bern)
     return candidate.match.score >= 0.95 and (place.kind in _MAJOR or place.feature_code == "PPLC")
 
 
@@ -290,7 +293,7 @@ class Recognizer:
             return "after a word for a person ('her son Jack')"
         if single and first.upper:
             if "." in name:  # "U.K.", "D.C.": an abbreviation dotted on purpose
-                return None if _dominant(best) else "an acronym"
+                return None if _dominant(best, abbreviation=True) else "an acronym"
             exact = best.match.type in ("exact", "alternate") and best.place.kind in ("country", "admin1")
             return None if exact else "an acronym"
         if single and first.text[1:].islower():

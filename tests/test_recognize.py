@@ -203,6 +203,14 @@ def test_common_words_need_a_major_place_of_their_own_name(recognizer) -> None: 
     assert _names(recognizer, "The convoy drove on to Most and Usti.")[:1] == ["Most"]
 
 
+def test_a_capital_by_an_alternate_name_does_not_stop_a_person_s_name(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "Water expert Ben Carter, of Cedar City, Utah, said the claims had no merit."
+    assert _names(recognizer, text) == ["Cedar City", "Utah"]  # "Ben" is an alternate name of Bern
+    # counter-examples: a capital by its own name before a title, and a dotted abbreviation
+    assert _names(recognizer, "Kyiv Mayor Vitali Klitschko said the shelters were open.")[:1] == ["Kyiv"]
+    assert "D.C." in _names(recognizer, "A patient was admitted to a hospital in Washington, D.C. on Monday.")
+
+
 def test_model_numbers_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert _names(recognizer, "They destroyed a SA-17 and a SA-22 air defense system.") == []
     assert _names(recognizer, "The aircraft flew over SA on Sunday.") in ([], ["SA"])  # bare code: either is fine
