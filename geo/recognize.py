@@ -52,8 +52,8 @@ _OUTLET_AFTER = re.compile(r"\s+(?:news\s+agency|agency|newspaper|daily|news|tv|
                            r"website|broadcaster)\b", re.IGNORECASE)
 _MODEL_NUMBER = re.compile(r"-\d")
 #: A disease or pathogen named after a place follows the name ("West Nile virus", "Marburg virus", "Lassa fever").
-_DISEASE_AFTER = re.compile(r"[\s-]+(?:virus|viruses|virus's|ebolavirus|fever|disease|flu|influenza|encephalitis)\b",
-                            re.IGNORECASE)
+_DISEASE_AFTER = re.compile(r"[\s-]+(?:(?:hemorrhagic|haemorrhagic)\s+)?(?:virus|viruses|virus's|ebolavirus|fever|"
+                            r"disease|flu|influenza|encephalitis)\b", re.IGNORECASE)
 _JOINABLE_GAPS = frozenset({" ", "-", "–", "‑"})
 #: An elided article or preposition before a capital, inside a name ("Côte d'Ivoire", "Val d'Aosta").
 _ELIDED = re.compile(r"^(?:d|l|dell|sant)['’]\w", re.IGNORECASE)
@@ -107,6 +107,7 @@ class _Doc:
     blocked: set[int] = field(default_factory=set)  # token indexes inside outlet and organisation names
     outlets: list[tuple[int, int]] = field(default_factory=list)  # token ranges of outlet names
     persons: set[str] = field(default_factory=set)
+    diseases: set[str] = field(default_factory=set)  # names seen as a disease's ("Marburg virus")
 
 
 class Recognizer:
@@ -281,8 +282,12 @@ class Recognizer:
             return "an abbreviation that opens a name ('St.')"
         if _MODEL_NUMBER.match(doc.text, last.end):
             return "a model number (SA-22)"
-        if _DISEASE_AFTER.match(doc.text, last.end) and not (_dominant(best) or best.place.population >= 1_000_000):
-            return "the name of a disease ('West Nile virus')"
+        if not (_dominant(best) or best.place.population >= 1_000_000):
+            if _DISEASE_AFTER.match(doc.text, last.end):
+                doc.diseases.add(name.casefold())
+                return "the name of a disease ('West Nile virus')"
+            if name.casefold() in doc.diseases and not (i > 0 and tokens[i - 1].lower in LOCATIVE):
+                return "a disease named in this text ('the Marburg outbreak'; 'in Marburg' is the town)"
         if name.casefold() in doc.persons and best.place.kind != "country":
             return "a person named in this text"
         if i > 0 and tokens[i - 1].lower in PERSON_TITLES and tokens[i - 1].cap and _after_title(tokens[i - 1], first) \

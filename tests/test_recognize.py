@@ -127,6 +127,13 @@ def test_diseases_named_after_places_are_not_places(recognizer) -> None:  # type
     assert _names(recognizer, "Doctors in Wuhan said the Wuhan virus spread.")[:1] == ["Wuhan"]
 
 
+def test_a_disease_s_name_is_remembered_in_the_text(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "Marburg virus causes Marburg hemorrhagic fever. The Marburg outbreak has spread to Uige."
+    assert _names(recognizer, text) == ["Uige"]
+    # counter-example: after a locative word it is the town again
+    assert _names(recognizer, "Marburg virus was first described by researchers in Marburg.") == ["Marburg"]
+
+
 def test_places_that_open_institution_and_newspaper_names_are_embedded(recognizer) -> None:  # type: ignore[no-untyped-def]
     text = ("A professor at Michigan State University told The Los Angeles Times and the China Daily that the "
             "patient was moved from Aberdeen University hospital to Glasgow.")
