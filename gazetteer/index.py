@@ -8,6 +8,7 @@ A file that cannot be read is rebuilt with a warning.
 from __future__ import annotations
 
 import hashlib
+from difflib import SequenceMatcher
 import json
 import logging
 import os
@@ -37,7 +38,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 12
 
 PLACE_COLUMNS = (
     "pid", "id", "geonameid", "source", "name", "kind", "feature_code", "country", "admin1", "lat", "lon",
@@ -119,6 +120,8 @@ def keys_by_skeletons(query: Callable[[str, tuple[Any, ...]], list[tuple[Any, ..
 #: A place this prominent (an admin-1 region, a capital, a city of some 200,000) shadows the alternate names of
 #: other places that spell its own name: :func:`_shadow`.
 SHADOWING_PROMINENCE = 0.55
+#: The prominence from which a place shadows a town's alternate names unlike the town's own name.
+_SHADOWING_UNLIKE = 0.4
 _DIVISIONS = frozenset({"country", "admin1", "admin2"})
 
 ShadowRows = dict[int, tuple[list[tuple[str, str, bool | None]], tuple[Any, ...]]]
@@ -127,7 +130,9 @@ ShadowRows = dict[int, tuple[list[tuple[str, str, bool | None]], tuple[Any, ...]
 def _shadow(rows: ShadowRows) -> ShadowRows:
     """The rows of one key with the alternate names that are the preferred name of another prominent place
     (:data:`SHADOWING_PROMINENCE`) marked ``None`` instead of ``False``: a weaker match
-    (:data:`~gazetteer.rank.MATCH_SCORES` ``shadowed``).
+    (:data:`~gazetteer.rank.MATCH_SCORES` ``shadowed``). A town's alternate name unlike its own name (similarity
+    under 0.5) is shadowed by lesser places too (prominence from 0.4): "Franklin" is one of the towns called so
+    before Columbus, Ohio, once Franklinton; "Bombay" is still Mumbai (its namesakes are hamlets).
 
     A writer who names "Victoria" means one of the places called so (the Australian state, the capitals of
     British Columbia and the Seychelles) before Hong Kong, once called Victoria; "St. Louis" is St. Louis, Missouri
@@ -141,17 +146,24 @@ def _shadow(rows: ShadowRows) -> ShadowRows:
     >>> _shadow({1: hk, 2: au})[1][0][1]
     ('Victoria', 'victoria', None)
     """
-    prominent = [(stored[2], stored[8], pid, {folded for _, folded, primary in names if primary})
-                 for pid, (names, stored) in rows.items() if stored[13] >= SHADOWING_PROMINENCE]
+    prominent = [(stored[2], stored[8], pid, stored[13], {folded for _, folded, primary in names if primary})
+                 for pid, (names, stored) in rows.items() if stored[13] >= _SHADOWING_UNLIKE]
     if not prominent:
         return rows
     for pid, (names, stored) in rows.items():
         country, division = stored[8], stored[2] in _DIVISIONS
         shadowing: set[str] = set()
-        for kind, other_country, other, folds in prominent:
+        unlike: set[str] = set()
+        for kind, other_country, other, weight, folds in prominent:
             if other != pid and not ((division or kind in _DIVISIONS) and other_country == country):
-                shadowing |= folds
-        shadowing -= {folded for _, folded, primary in names if primary}  # its own name, however spelt
+                (shadowing if weight >= SHADOWING_PROMINENCE else unlike).update(folds)
+        own = {folded for _, folded, primary in names if primary}
+        shadowing -= own  # its own name, however spelt
+        unlike -= own
+        if unlike and stored[2] == "populated_place":  # a lesser place's name shadows a town's alternate name
+            # unlike the town's own ("Franklin" for Columbus, Ohio; not "UK" for the United Kingdom)
+            name_fold = fold(stored[1])
+            shadowing |= {f for f in unlike if SequenceMatcher(None, f, name_fold).ratio() < 0.5}
         if shadowing:
             names[:] = [(name, folded, None) if primary is False and folded in shadowing else (name, folded, primary)
                         for name, folded, primary in names]

@@ -125,3 +125,19 @@ def test_alternate_names_a_prominent_place_bears_are_shadowed() -> None:
     assert flags["q-south"] == [True, False]  # its own name, spelt otherwise
     assert flags["koln"] == [True, False]  # only small places bear it
     assert flags["au"] == [True] and flags["ny-state"] == [True]
+
+
+def test_a_town_s_alternate_name_unlike_its_own_is_shadowed_by_lesser_places() -> None:
+    middling = (SHADOWING_PROMINENCE + 0.4) / 2  # above 0.4, below the shadowing prominence
+    rows = {
+        1: _row("columbus", "populated_place", "US", 0.65, ("Columbus", True), ("Franklin", False)),
+        2: _row("franklin", "populated_place", "US", middling, ("Franklin", True)),
+        3: _row("mumbai", "populated_place", "IN", 0.7, ("Mumbai", True), ("Bombay", False)),
+        4: _row("bombay-hamlet", "populated_place", "NZ", 0.35, ("Bombay", True)),
+        5: _row("uk", "country", "GB", 0.9, ("United Kingdom", True), ("Uk", False)),
+        6: _row("uk-town", "populated_place", "RU", middling, ("Uk", True)),
+    }
+    flags = {stored[0]: [primary for _, _, primary in names] for names, stored in _shadow(rows).values()}
+    assert flags["columbus"] == [True, None]
+    assert flags["mumbai"] == [True, False]  # its namesake is a hamlet
+    assert flags["uk"] == [True, False]  # not a town: a country's short names are its own
