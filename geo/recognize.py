@@ -216,13 +216,13 @@ class Recognizer:
         while j + 1 < len(tokens) and j + 1 - i < _MAX_WORDS and j + 1 not in doc.blocked:
             nxt = tokens[j + 1]
             abbreviated = nxt.gap == ". " and tokens[j].lower in _NAME_ABBREVIATIONS and tokens[j].cap
-            if nxt.gap == "-" and nxt.text.islower() and j + 2 < len(tokens) and tokens[j + 2].gap == "-" \
-                    and tokens[j + 2].cap and j + 2 - i < _MAX_WORDS and j + 2 not in doc.blocked:
-                j += 2  # a small word between hyphens: "Port-au-Prince", "Stratford-upon-Avon", "Aix-en-Provence"
-                continue
-            if nxt.text == "s" and nxt.gap in ("'", "’") and j + 2 < len(tokens) and tokens[j + 2].gap == " " \
-                    and tokens[j + 2].cap and j + 2 - i < _MAX_WORDS and j + 2 not in doc.blocked:
-                j += 2  # a possessive inside a name: "Queen Anne's County", "Martha's Vineyard"
+            # a small word between hyphens ("Port-au-Prince", "Stratford-upon-Avon") or a possessive ("Queen Anne's
+            # County", "Martha's Vineyard") inside a name: the gap the capitalised word after it must follow
+            bridge = "-" if nxt.gap == "-" and nxt.text.islower() else (
+                " " if nxt.text == "s" and nxt.gap in ("'", "’") else None)
+            if bridge and j + 2 < len(tokens) and tokens[j + 2].gap == bridge and tokens[j + 2].cap \
+                    and j + 2 - i < _MAX_WORDS and j + 2 not in doc.blocked:
+                j += 2
                 continue
             if (nxt.gap not in _JOINABLE_GAPS and not abbreviated) or not (
                     nxt.cap or nxt.lower in CONNECTORS or nxt.text.isdigit() or _ELIDED.match(nxt.text)):
