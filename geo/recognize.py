@@ -273,6 +273,7 @@ class Recognizer:
         single = i == j
         best = candidates[0]
         major = _major(best)
+        after_locative = i > 0 and tokens[i - 1].lower in LOCATIVE  # "in X", "near X"
         if single and (first.lower in _NOT_NAMES or first.lower in ORG_HEADS or first.lower in DIRECTIONS):
             return "month, weekday, title, direction or organisation word"
         if single and first.upper and (doc.text.startswith("$", last.end) or doc.text[first.start - 1:first.start]
@@ -286,7 +287,7 @@ class Recognizer:
             if _DISEASE_AFTER.match(doc.text, last.end):
                 doc.diseases.add(name.casefold())
                 return "the name of a disease ('West Nile virus')"
-            if name.casefold() in doc.diseases and not (i > 0 and tokens[i - 1].lower in LOCATIVE):
+            if name.casefold() in doc.diseases and not after_locative:
                 return "a disease named in this text ('the Marburg outbreak'; 'in Marburg' is the town)"
         if name.casefold() in doc.persons and best.place.kind != "country":
             return "a person named in this text"
@@ -306,7 +307,7 @@ class Recognizer:
                 if first.initial or first.headline:
                     return "a common word at a sentence start"
                 # a major place by its own name ("Chad"), not by an alternate one ("Public" for a district)
-                if not (i > 0 and tokens[i - 1].lower in LOCATIVE) and not (major and best.match.type == "exact"):
+                if not after_locative and not (major and best.match.type == "exact"):
                     return "a common word"
             if (first.initial or first.headline) and first.lower in doc.lower_words and not major:
                 return "written in lower case elsewhere in the text"

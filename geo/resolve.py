@@ -369,11 +369,12 @@ class Resolver:
                 evidence += 0.2  # of a kind with most of the names listed with it
             support = evidence * match ** 2
             value = candidate.score + _PRIOR * place.prominence + support - (candidate.match.score - match)
-            if place.kind in _COARSE_KINDS and candidate.match.score >= 0.95:
+            real = candidate.match.score >= 0.95  # a real spelling of the name, not a loose transliteration
+            if place.kind in _COARSE_KINDS and real:
                 value += 0.25
-            elif place.feature_code == "PPLC" and candidate.match.score >= 0.95:
+            elif place.feature_code == "PPLC" and real:
                 value += _CAPITAL
-            if place.kind in _AREA_KINDS and candidate.match.score >= 0.95 and (
+            if place.kind in _AREA_KINDS and real and (
                     place.country, _area_name(place.name)) not in seats and any(
                     _inside(inner.place, place, "in") for inner in contents):
                 # "Atlanta, Georgia": the Georgia that holds an Atlanta, not the country; a division and the town
@@ -382,7 +383,7 @@ class Resolver:
             contained = False
             for container, relation in containers:
                 if _inside(place, container, relation):
-                    value += 1.0 if candidate.match.score >= 0.95 else 0.4
+                    value += 1.0 if real else 0.4
                     contained = True
                 elif container.kind in _AREA_KINDS or relation == "near":
                     value -= 0.3

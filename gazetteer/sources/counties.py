@@ -11,6 +11,7 @@ to any town of its core name ("Scott", Kansas).
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import statistics
 from collections import defaultdict
@@ -40,9 +41,7 @@ class CountiesSource:
     def records(self) -> Iterator[SourceRecord]:
         """Yield each county that has ZIP codes, named as the packages write it ("Scott County", "St. Bernard
         Parish") and with its abbreviation written out ("Saint Bernard Parish")."""
-        try:
-            import zipcodes  # noqa: F401  (installed?)
-        except ImportError:  # an older install without it: the index is built without counties
+        if importlib.util.find_spec("zipcodes") is None:  # an older install: the index is built without counties
             log.warning("the 'zipcodes' package is missing: US counties are left out of the gazetteer index")
             return
         points = _points_in_child()
