@@ -40,11 +40,15 @@ def _merge(records: Iterable[SourceRecord]) -> dict[str, SourceRecord]:
 
 
 def _name_admin1(merged: dict[str, SourceRecord]) -> None:
-    """Give towns their admin-1 name, and mark the most populous namesake town of each region as its seat."""
+    """Give towns their admin-1 name, and mark the most populous namesake town of each region as its seat.
+
+    A town is a namesake when its own name has the loose key of any name of the region: the town Odesa and the
+    region "Odeska", also called Odesa."""
     cities = [r for r in merged.values() if r.admin1_code and r.place.admin1 is None]
     regions = [r for r in merged.values() if r.place.kind == "admin1" and r.place.source == "csc"]
     links = link_admin1(cities, regions)
     region_names = {r.place.id: r.place.name for r in regions}
+    region_keys = {r.place.id: {loose(name) for name in (r.place.name, *r.names)} - {""} for r in regions}
     seats: dict[str, tuple[int, str]] = {}
     for record in cities:
         region_id = links.get((record.place.country or "", record.admin1_code or ""))
@@ -52,7 +56,7 @@ def _name_admin1(merged: dict[str, SourceRecord]) -> None:
             continue
         region_name = region_names[region_id]
         merged[record.place.id] = replace(record, place=replace(record.place, admin1=region_name))
-        if record.place.feature_code == "PPL" and loose(record.place.name) == loose(region_name):
+        if record.place.feature_code == "PPL" and loose(record.place.name) in region_keys[region_id]:
             if record.place.population >= seats.get(region_id, (-1, ""))[0]:
                 seats[region_id] = (record.place.population, record.place.id)
     for _, place_id in seats.values():
@@ -97,8 +101,8 @@ def assemble(records: Iterable[SourceRecord], aliases: Sequence[Alias] = ()) -> 
         Extra names from alias packs.
     """
     merged = _merge(records)
+    _apply_aliases(merged, aliases)  # first: an alias of a region also names its seat ("Donetsk")
     _name_admin1(merged)
-    _apply_aliases(merged, aliases)
     weight = _admin1_weight(merged)
     out = []
     for record in merged.values():

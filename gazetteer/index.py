@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -38,7 +39,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 PLACE_COLUMNS = (
     "pid", "id", "geonameid", "source", "name", "kind", "feature_code", "country", "admin1", "lat", "lon",
@@ -318,7 +319,29 @@ def ensure_index(path: Path, sources: Sequence[Source], *, force: bool = False) 
         else:
             log.warning("building the gazetteer index at %s (first use; takes about a minute)", path)
         build_index(path, sources)
+    _remove_older_versions(path)
     return "built"
+
+
+def _remove_older_versions(path: Path) -> None:
+    """Delete the index files an earlier schema version left beside ``path`` (``gazetteer-v<N>.*`` with a lower
+    N), which nothing reads any more: each is a few hundred MB. Only when ``path`` has the default name."""
+    found = re.fullmatch(r"gazetteer-v(\d+)\.sqlite", path.name)
+    if not found:
+        return
+    freed = 0
+    for old in path.parent.glob("gazetteer-v*"):
+        version = re.fullmatch(r"gazetteer-v(\d+)\.(?:sqlite|keys|sqlite\.lock)", old.name)
+        if version and int(version.group(1)) < int(found.group(1)):
+            try:
+                size = old.stat().st_size
+                old.unlink()
+            except OSError as exc:  # in use on a system that forbids it, or not ours: leave it
+                log.debug("could not remove %s: %s", old, exc)
+                continue
+            freed += size
+    if freed:
+        log.info("removed the indexes of earlier versions from %s (%.0f MB)", path.parent, freed / 1e6)
 
 
 class NameIndex:

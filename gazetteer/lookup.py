@@ -265,7 +265,8 @@ class Gazetteer:
             reports.append(self.import_boundaries(target, level=level, name_field="shapeName"))
         return reports
 
-    def area(self, name: str, *, kinds: Iterable[str] = ("admin1", "admin2", "country", "region")) -> Candidate:
+    def area(self, name: str, *,
+             kinds: Iterable[str] = ("admin1", "admin2", "country", "region", "continent")) -> Candidate:
         """The best place named ``name`` that has a polygon (a boundary or an area geometry).
 
         Raises

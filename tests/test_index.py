@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gazetteer import Gazetteer
-from gazetteer.index import SHADOWING_PROMINENCE, _shadow, _status, ensure_index, fingerprint_of
+from gazetteer.index import SCHEMA_VERSION, SHADOWING_PROMINENCE, _shadow, _status, ensure_index, fingerprint_of
 from gazetteer.sources.packs import PackSource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +56,19 @@ def test_stale_index_is_rebuilt_when_a_source_changes(tmp_path: Path, small_sour
     assert _status(gaz.index_path, fingerprint_of(sources)) == "stale"
     gaz = Gazetteer(cache_dir=tmp_path / "c", sources=sources, packs=[])
     assert gaz.lookup("Asdfton") and not gaz.lookup("Qwertyville")
+
+
+def test_a_build_removes_the_indexes_of_earlier_versions(tmp_path: Path, small_sources: list) -> None:
+    cache = tmp_path / "c"
+    cache.mkdir()
+    older = [cache / f"gazetteer-v1.{ext}" for ext in ("sqlite", "keys", "sqlite.lock")]
+    kept = [cache / f"gazetteer-v{SCHEMA_VERSION + 1}.sqlite", cache / "gazetteer-vX.sqlite", cache / "notes.txt"]
+    for path in (*older, *kept):
+        path.write_bytes(b"x" * 100)
+    gaz = Gazetteer(cache_dir=cache, sources=small_sources, packs=[])
+    assert gaz.lookup("Greece")
+    assert not any(path.exists() for path in older)
+    assert all(path.exists() for path in kept)  # a newer version's, and files that are not indexes, stay
 
 
 _BUILD = """

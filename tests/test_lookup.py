@@ -223,6 +223,16 @@ def test_admin1_names_link_towns_to_regions(full_gazetteer: Gazetteer) -> None:
     assert full_gazetteer.lookup("Sacramento")[0].place.admin1 == "California"
 
 
+def test_a_regions_seat_may_share_an_alternate_name_with_it(full_gazetteer: Gazetteer) -> None:
+    # the region is "Odeska", also called Odesa: the city Odesa is its seat, and the bare name is the city
+    odesa = full_gazetteer.lookup("Odessa")[0].place
+    assert (odesa.kind, odesa.country, odesa.feature_code, odesa.admin1) == ("populated_place", "UA", "PPLA",
+                                                                             "Odeska")
+    assert full_gazetteer.lookup("Mykolaiv")[0].place.kind == "populated_place"
+    # a town that is not named like its region does not become its seat
+    assert full_gazetteer.lookup("Kryvyi Rih", kinds=["populated_place"])[0].place.feature_code == "PPL"
+
+
 def test_capitals_outrank_namesakes(full_gazetteer: Gazetteer) -> None:
     assert top(full_gazetteer, "Damascus")[3] == "SY"
     assert top(full_gazetteer, "Athens")[3] == "GR"
@@ -253,6 +263,27 @@ def test_countries_have_borders_and_points_on_them(full_gazetteer: Gazetteer) ->
         place = full_gazetteer.lookup(name, kinds=["country"])[0].place
         geom = shape(place.geometry_json())
         assert geom.buffer(0.1).contains(Point(place.lon, place.lat)), name
+
+
+@pytest.mark.parametrize(("name", "kind", "town", "km"), [
+    # a lake, reservoir or dam of the world pack, and a GeoNames town on its shore or beside it
+    ("Lake Van", "sea", "Van", 60), ("Lake Tiberias", "sea", "Tiberias", 15), ("Lake Geneva", "sea", "Lausanne", 15),
+    ("Lake Erie", "sea", "Cleveland", 100), ("Tabqa Dam", "site", "Al-Tabqa", 10), ("Mosul Dam", "site", "Mosul", 60),
+])
+def test_lakes_and_dams_lie_by_their_towns(full_gazetteer: Gazetteer, name: str, kind: str, town: str,
+                                           km: float) -> None:
+    from gazetteer.rank import distance_km
+
+    place = full_gazetteer.lookup(name)[0].place
+    near = full_gazetteer.lookup(town, kinds=["populated_place"])[0].place
+    assert place.kind == kind and distance_km(place.lat, place.lon, near.lat, near.lon) < km
+
+
+@pytest.mark.parametrize(("name", "country"), [("Zaire", "CD"), ("Ceylon", "LK"), ("Persia", "IR"),
+                                             ("Upper Volta", "BF")])
+def test_former_names_of_countries(full_gazetteer: Gazetteer, name: str, country: str) -> None:
+    place = full_gazetteer.lookup(name)[0].place
+    assert (place.kind, place.country) == ("country", country)
 
 
 def test_short_names_written_without_their_article(full_gazetteer: Gazetteer) -> None:

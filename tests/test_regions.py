@@ -172,6 +172,22 @@ def test_seas_and_pack_regions_have_outlines(plain_gazetteer: Gazetteer) -> None
     assert place.kind == "region" and golan.contains(Point(place.lon, place.lat))
 
 
+@pytest.mark.parametrize(("name", "kind", "inside", "outside"), [
+    # (lon, lat) points: Brussels and Budapest are in the EU, Oslo is not
+    ("European Union", "region", [(4.35, 50.85), (19.04, 47.50)], [(10.75, 59.91)]),
+    ("Middle East", "region", [(36.29, 33.51), (51.39, 35.69)], [(69.21, 34.56)]),  # Damascus, Tehran; not Kabul
+    ("USSR", "region", [(30.52, 50.45), (76.95, 43.24)], [(19.04, 47.50)]),  # Kyiv, Almaty; not Budapest
+    ("Europe", "continent", [(2.35, 48.86), (19.04, 47.50)], [(32.85, 39.93)]),  # Paris, Budapest; not Ankara
+    ("Hungary", "country", [(19.04, 47.50)], [(16.37, 48.21)]),  # Budapest; not Vienna
+])
+def test_groups_of_countries_and_continents_have_outlines(plain_gazetteer: Gazetteer, name: str, kind: str,
+                                                          inside: list, outside: list) -> None:
+    area, place = region_named(plain_gazetteer, name)
+    assert place.kind == kind
+    assert all(area.contains(Point(*point)) for point in inside)
+    assert not any(area.contains(Point(*point)) for point in outside)
+
+
 def test_admin1_without_boundaries_says_how_to_get_them(plain_gazetteer: Gazetteer) -> None:
     with pytest.raises(GazetteerError, match=r"Idlib \(admin1, SY\) has no boundary polygon.*"
                                              r"download-boundaries SY --level admin1.*import-boundaries FILE"):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from shapely.geometry import Point, shape
@@ -79,3 +82,19 @@ def test_us_counties_lie_among_their_towns() -> None:
         assert (county.kind, county.country, county.admin1, county.approximate) == ("admin2", "US", admin1, True)
         town = towns[(seat, state)]
         assert distance_km(county.lat, county.lon, town.lat, town.lon) < 40, (fips, seat)
+
+
+def test_counties_build_from_a_script_without_a_main_guard(tmp_path: Path) -> None:
+    # the ZIP points are read in a child interpreter; a multiprocessing worker would import this script again,
+    # look the name up itself and wait forever for the index its parent is building
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        "from gazetteer import Gazetteer\n"
+        "from gazetteer.sources.counties import CountiesSource\n"
+        f"gaz = Gazetteer(cache_dir={str(tmp_path / 'cache')!r}, sources=[CountiesSource()], packs=[])\n"
+        "print(*sorted(c.place.id for c in gaz.lookup('Scott County', limit=20)))\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "uscounty:18143" in done.stdout.split()  # Scott County, Indiana

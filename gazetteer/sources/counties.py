@@ -88,15 +88,32 @@ def county_points() -> dict[tuple[str, str], tuple[float, float, int]]:
 
 
 def _points_in_child() -> dict[tuple[str, str], tuple[float, float, int]]:
-    """:func:`county_points` computed in a child process: the package's data (about 150 MB once loaded) is then
+    """:func:`county_points` computed in a child Python: the package's data (about 150 MB once loaded) is then
     not held by the process building the index, whose peak memory is what a user sees; in this process when a
-    child cannot be started."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    child cannot be run.
 
+    The child is a fresh interpreter running one statement, not a :mod:`multiprocessing` worker: those import the
+    parent's main script again, and a script without an ``if __name__ == "__main__"`` guard that looks a name up
+    would then wait in the child for the index its parent is building."""
+    import marshal
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import gazetteer
+
+    code = ("import marshal, sys; from gazetteer.sources.counties import county_points; "
+            "sys.stdout.buffer.write(marshal.dumps(county_points()))")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(Path(gazetteer.__file__).resolve().parent.parent),
+                                                      env.get("PYTHONPATH"))))
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            return pool.submit(county_points).result()
-    except (OSError, RuntimeError) as exc:  # no child process here (a sandbox, a frozen program)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True, timeout=600)
+        points = marshal.loads(done.stdout)
+    except (OSError, subprocess.SubprocessError, EOFError, ValueError, TypeError) as exc:
         log.debug("county points computed in this process: %s", exc)
         return county_points()
+    if not isinstance(points, dict):
+        return county_points()
+    return points

@@ -31,7 +31,7 @@ __all__ = ["AREA_KINDS", "parse_bbox", "parse_radius", "point_named", "polygon_f
 log = logging.getLogger(__name__)
 
 #: Kinds that may have an outline; other kinds (cities, sites, roads) are points or lines, not regions.
-AREA_KINDS = ("country", "admin1", "admin2", "region", "island", "sea")
+AREA_KINDS = ("country", "admin1", "admin2", "region", "continent", "island", "sea")
 #: Candidates whose scores are this close to the best one make a name ambiguous.
 AMBIGUITY_MARGIN = 0.05
 
@@ -254,7 +254,8 @@ def _json(text: str) -> dict[str, Any]:
 
 
 def region_named(gazetteer: Gazetteer, name: str) -> tuple[BaseGeometry, Place]:
-    """The outline of the region ``name`` (``--within``): a country, admin-1/admin-2 region, region, island or sea.
+    """The outline of the region ``name`` (``--within``): a country, admin-1/admin-2 region, region, continent,
+    island or sea.
 
     ``name`` may be a place id (``geonames:163843``, ``csc:state:2940``, ``boundary:FILE:N``) or qualified by a
     country (``"Punjab, IN"``, ``"Punjab, India"``).
