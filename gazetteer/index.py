@@ -39,7 +39,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 15
 
 PLACE_COLUMNS = (
     "pid", "id", "geonameid", "source", "name", "kind", "feature_code", "country", "admin1", "lat", "lon",
@@ -133,7 +133,8 @@ def _shadow(rows: ShadowRows) -> ShadowRows:
     (:data:`SHADOWING_PROMINENCE`) marked ``None`` instead of ``False``: a weaker match
     (:data:`~gazetteer.rank.MATCH_SCORES` ``shadowed``). A town's alternate name unlike its own name (similarity
     under 0.5) is shadowed by lesser places too (prominence from 0.4): "Franklin" is one of the towns called so
-    before Columbus, Ohio, once Franklinton; "Bombay" is still Mumbai (its namesakes are hamlets).
+    before Columbus, Ohio, once Franklinton; "Bombay" is still Mumbai (its namesakes are hamlets), and "Calcutta"
+    Kolkata (the town has the name in several spellings: an exonym of many languages, not a local old name).
 
     A writer who names "Victoria" means one of the places called so (the Australian state, the capitals of
     British Columbia and the Seychelles) before Hong Kong, once called Victoria; "St. Louis" is St. Louis, Missouri
@@ -161,8 +162,10 @@ def _shadow(rows: ShadowRows) -> ShadowRows:
         own = {folded for _, folded, primary in names if primary}
         shadowing -= own  # its own name, however spelt
         unlike -= own
-        if unlike and stored[2] == "populated_place":  # a lesser place's name shadows a town's alternate name
-            # unlike the town's own ("Franklin" for Columbus, Ohio; not "UK" for the United Kingdom)
+        if unlike and stored[2] == "populated_place" and len({f for _, f, primary in names if not primary}) < 2:
+            # a lesser place's name shadows a town's alternate name unlike the town's own ("Franklin" for Columbus,
+            # Ohio; not "UK" for the United Kingdom), unless the town has it in several spellings, diacritics aside:
+            # an exonym that languages took over ("Calcutta", "Calcuta" for Kolkata; "Mecca", "Meca", "Mekka")
             name_fold = fold(stored[1])
             shadowing |= {f for f in unlike if SequenceMatcher(None, f, name_fold).ratio() < 0.5}
         if shadowing:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from gazetteer import Gazetteer
+from gazetteer.normalize import fold
 from gazetteer.index import SCHEMA_VERSION, SHADOWING_PROMINENCE, _shadow, _status, ensure_index, fingerprint_of
 from gazetteer.sources.packs import PackSource
 
@@ -116,7 +117,7 @@ def test_damaged_or_foreign_key_table_is_rebuilt(small_gazetteer: Gazetteer) -> 
 
 def _row(place_id: str, kind: str, country: str, prominence: float, *names: tuple[str, bool]) -> tuple:
     stored = (place_id, names[0][0], kind, 0.0, 0.0, "test", None, None, country, None, 0, None, False, prominence)
-    return [(name, name.casefold().replace("-", " "), primary) for name, primary in names], stored
+    return [(name, fold(name), primary) for name, primary in names], stored
 
 
 def test_alternate_names_a_prominent_place_bears_are_shadowed() -> None:
@@ -149,8 +150,14 @@ def test_a_town_s_alternate_name_unlike_its_own_is_shadowed_by_lesser_places() -
         4: _row("bombay-hamlet", "populated_place", "NZ", 0.35, ("Bombay", True)),
         5: _row("uk", "country", "GB", 0.9, ("United Kingdom", True), ("Uk", False)),
         6: _row("uk-town", "populated_place", "RU", middling, ("Uk", True)),
+        7: _row("kolkata", "populated_place", "IN", 0.68, ("Kolkata", True), ("Calcutta", False), ("Calcuta", False)),
+        8: _row("calcutta-us", "populated_place", "US", middling, ("Calcutta", True)),
+        9: _row("kulu", "populated_place", "IN", 0.53, ("Kulu", True), ("Sultanpur", False), ("Sultānpur", False)),
+        10: _row("sultanpur", "populated_place", "IN", middling, ("Sultānpur", True)),
     }
     flags = {stored[0]: [primary for _, _, primary in names] for names, stored in _shadow(rows).values()}
     assert flags["columbus"] == [True, None]
     assert flags["mumbai"] == [True, False]  # its namesake is a hamlet
     assert flags["uk"] == [True, False]  # not a town: a country's short names are its own
+    assert flags["kolkata"] == [True, False, False]  # an exonym in several spellings is not a local old name
+    assert flags["kulu"] == [True, None, None]  # one spelling with and without its diacritics is one spelling

@@ -176,6 +176,9 @@ def test_an_exonym_no_prominent_place_bears_keeps_its_weight(full_gazetteer: Gaz
     assert (cologne.place.country, cologne.match.type) == ("DE", "alternate")
     assert top(full_gazetteer, "Mexico")[2:] == ("country", "MX")
     assert top(full_gazetteer, "Bombay")[1:] == ("Mumbai", "populated_place", "IN")
+    # an exonym in many languages' spellings outweighs the small towns named after the city
+    assert top(full_gazetteer, "Calcutta")[1:] == ("Kolkata", "populated_place", "IN")
+    assert top(full_gazetteer, "Mecca")[2:] == ("populated_place", "SA")
 
 
 def test_a_county_name_is_the_county_before_the_state_of_its_core_name(full_gazetteer: Gazetteer) -> None:
