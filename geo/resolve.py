@@ -336,10 +336,13 @@ class Resolver:
         contents = [c for k in group.contents for c in groups[k].candidates if c.match.score >= 0.95]
         # the kinds (and countries) of the other names of a list this name is in: "Missouri, Ohio, Oregon"
         mates = [groups[g].candidates[groups[g].choice].place for g in group.listed if groups[g].candidates]
-        # (country, division) of the candidates that are towns named as their first-level division
+        # (country, division) of the candidates that are towns named as their first-level division, or that lie in
+        # a division this name may also be ("Odessa": the city Odesa, in the oblast Odeska, also called Odessa)
+        divisions = {(c.place.country, _area_name(c.place.name)) for c in group.candidates if c.place.kind == "admin1"}
         seats = {(c.place.country, _area_name(c.place.admin1)) for c in group.candidates
                  if c.place.kind != "admin1" and c.place.admin1
-                 and _area_name(c.place.admin1) == _area_name(c.place.name)}
+                 and (_area_name(c.place.admin1) == _area_name(c.place.name)
+                      or (c.place.country, _area_name(c.place.admin1)) in divisions)}
         for k, candidate in enumerate(group.candidates):
             place = candidate.place
             share = countries.get(place.country or "", 0.0) / total

@@ -108,6 +108,9 @@ def test_a_division_named_among_its_siblings_is_the_division(geoparser) -> None:
         assert (found.place.kind, found.place.country, found.place.name) == ("admin1", "US", name)
     text = "The outbreak spread from Idlib to Aleppo and Hama provinces, while Latakia reported no cases."
     assert _place(geoparser, text, "Idlib").place.kind == "populated_place"
+    # so does a town whose division this name may also be (the oblast "Odeska" is also called Odessa)
+    text = "Missiles hit Odessa overnight. Fighting went on in the Donetsk region and in Russia's Belgorod region."
+    assert _place(geoparser, text, "Odessa").place.kind == "populated_place"
 
 
 def test_names_of_a_list_are_of_a_kind(geoparser) -> None:  # type: ignore[no-untyped-def]
