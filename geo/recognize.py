@@ -420,8 +420,9 @@ class Recognizer:
         locative = i > 0 and tokens[i - 1].lower in ("in", "near", "outside") and not token.initial
         if with_cue.cue is None and not locative:
             return i
-        if with_cue.cue is not None and with_cue.kinds and with_cue.kinds[0] in ("road", "border", "site"):
-            return i  # "X highway", "X border", "X base" name other things too often
+        if with_cue.cue is not None and with_cue.kinds and with_cue.kinds[0] in ("road", "border", "site") and \
+                not self.gazetteer.has_name(text[token.start:with_cue.phrase_end]):
+            return i  # "X highway", "X border", "X base" name other things too often, unless known ("Tishrin dam")
         out.append(with_cue)
         return j + 1
 

@@ -282,6 +282,14 @@ def test_lakes_and_dams_lie_by_their_towns(full_gazetteer: Gazetteer, name: str,
     assert place.kind == kind and distance_km(place.lat, place.lon, near.lat, near.lon) < km
 
 
+def test_sites_by_their_generic_words(full_gazetteer: Gazetteer) -> None:
+    plant = full_gazetteer.lookup("Zaporizhzhia nuclear power plant")[0].place
+    assert (plant.kind, plant.country) == ("site", "UA")
+    assert full_gazetteer.lookup("Mosul dam")[0].place.kind == "site"
+    # counter-example: a town's name with a generic word the gazetteer does not know as one name is still the town
+    assert full_gazetteer.lookup("Hama dam")[0].place.kind == "populated_place"
+
+
 @pytest.mark.parametrize(("name", "country"), [("Zaire", "CD"), ("Ceylon", "LK"), ("Persia", "IR"),
                                              ("Upper Volta", "BF")])
 def test_former_names_of_countries(full_gazetteer: Gazetteer, name: str, country: str) -> None:

@@ -266,3 +266,11 @@ def test_unknown_names_marked_by_phrases(recognizer) -> None:  # type: ignore[no
 def test_headline_capitals_say_nothing(recognizer) -> None:  # type: ignore[no-untyped-def]
     text = "Putin Refuses To Negotiate With Erdogan And Attacks Turkish Forces In Syria\n\nBody text."
     assert _names(recognizer, text) == ["Syria"]
+
+
+def test_a_site_known_only_with_its_generic_word(recognizer) -> None:  # type: ignore[no-untyped-def]
+    # "Tishrin" alone is no place the gazetteer knows; "Tishrin Dam" is, so "the Tishrin dam" is a mention
+    found = [m for m in recognizer.recognize("Fighters shelled the area near the Tishrin dam on Friday.")]
+    assert [(m.text, m.cue) for m in found] == [("Tishrin", "dam")]
+    # counter-example: an unknown name before "dam" or "highway" is not taken for a place
+    assert _names(recognizer, "Engineers inspected the Blorvik dam and the Kowalski highway.") == []
