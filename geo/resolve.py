@@ -53,6 +53,11 @@ _CORE_DROP_LAST = frozenset("valley bay parish lake delta island islands peninsu
                             "region province state district county governorate municipality area".split())
 _AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "island", "continent"})
 _COARSE_KINDS = frozenset({"country", "continent", "sea"})
+#: Kinds whose English names take "the" ("the Sahel", "the Caucasus", "the Nile"), and the bonus of a reading of
+#: such a kind when the text writes the name so; a province or a town is rarely named with it.
+_DEFINITE_KINDS = frozenset({"region", "sea", "river", "mountain"})
+_DEFINITE = 0.2
+_THE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
 
 
 @dataclass
@@ -63,6 +68,7 @@ class _Group:
     mentions: list[int]
     candidates: list[Candidate]
     metonym: bool = False
+    definite: bool = False  # written after "the" ("the Sahel"), as English names regions, seas and rivers
     containers: set[tuple[int, str]] = field(default_factory=set)  # (group index, relation)
     contents: set[int] = field(default_factory=set)  # groups named as lying in this one ("Atlanta, Georgia")
     listed: set[int] = field(default_factory=set)  # groups named in a list with this one
@@ -212,6 +218,8 @@ class Resolver:
             group = groups[by_key[key]]
             group.mentions.append(index)
             group.metonym |= mention.role == "metonym"
+            group.definite |= mention.phrase_start == mention.start and _THE.search(
+                text[max(0, mention.start - 12):mention.start]) is not None
         self._link_containers(text, mentions, groups, by_key)
         fixed_places = [r.place for r in results if r is not None and r.place is not None]
         self._rank(groups, fixed_places)
@@ -390,6 +398,8 @@ class Resolver:
                     contained = True
                 elif container.kind in _AREA_KINDS or relation == "near":
                     value -= 0.3
+            if group.definite and place.kind in _DEFINITE_KINDS and real:
+                value += _DEFINITE  # "from the Sahel towards coastal states": the region, not Burkina Faso's Sahel
             if group.metonym and (place.feature_code == "PPLC" or place.kind == "country"):
                 value += 0.3
             group.scores[k], group.support[k], group.contained[k] = value, support, contained

@@ -113,6 +113,17 @@ def test_a_division_named_among_its_siblings_is_the_division(geoparser) -> None:
     assert _place(geoparser, text, "Odessa").place.kind == "populated_place"
 
 
+def test_a_name_written_after_the_is_a_region_before_a_province(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """English names regions, seas and rivers with "the": "the Sahel" is the region, not Burkina Faso's province of
+    that name, even in a text about Burkina Faso."""
+    text = "Violence spread from the Sahel to Benin after attacks in Burkina Faso."
+    assert _place(geoparser, text, "Sahel").place.kind == "region"
+    # counter-example: named as the province (its generic word, the country), it stays the province
+    text = "Gunmen attacked Djibo in Burkina Faso's Sahel region; later Sahel saw more attacks."
+    assert (_place(geoparser, text, "Sahel").place.kind, _place(geoparser, text, "Sahel").place.country) == (
+        "admin1", "BF")
+
+
 def test_names_of_a_list_are_of_a_kind(geoparser) -> None:  # type: ignore[no-untyped-def]
     """In a list of states, Washington and Georgia are states (not the capital, not the country), and "Oregon, Ohio"
     inside the list is two items, not a town in Ohio; a two-name apposition still places a town in its state."""
