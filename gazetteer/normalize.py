@@ -145,6 +145,14 @@ _LEADING_RE = re.compile(
     r"^(?P<term>" + "|".join(sorted(map(re.escape, _LEADING_GENERIC), key=len, reverse=True)) + r")\s+(?P<core>.+)$",
     re.IGNORECASE,
 )
+#: "the province of X", also with up to two lower-case words before the term ("the central state of Guanajuato",
+#: "the restive northern province of Idlib"); "state" only in lower case ("the Islamic State of Iraq" is no state)
+_LEADING_AREAS: dict[str, tuple[str, ...]] = {
+    "province": ("admin1",), "state": ("admin1",), "governorate": ("admin1",), "region": ("admin1", "region"),
+    "district": ("admin2", "admin1"), "island": ("island",),
+}
+_LEADING_AREA_RE = re.compile(r"^(?P<term>[Tt]he\s+(?:[a-z\-]+\s+){0,2}(?P<area>province|state|governorate|region|"
+                              r"district|island)\s+of)\s+(?P<core>.+)$")
 _THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
 #: First words of the leading terms (and "the"), last words of the trailing ones: a query whose first and last
 #: words (when ASCII) are none of these carries no generic term, and the regular expressions are skipped.
@@ -321,6 +329,8 @@ def split_generic(query: str) -> tuple[str, str | None, tuple[str, ...]]:
     ('Saraqeb', 'the town of', ('populated_place',))
     >>> split_generic("Golan Heights")
     ('Golan Heights', None, ())
+    >>> split_generic("the central state of Guanajuato")
+    ('Guanajuato', 'the central state of', ('admin1',))
     """
     text = " ".join(query.split())
     first = text.split(" ", 1)[0]
@@ -331,6 +341,9 @@ def split_generic(query: str) -> tuple[str, str | None, tuple[str, ...]]:
     lead = _LEADING_RE.match(text)
     if lead and (kinds := _kinds_of(_LEADING_GENERIC, lead.group("term"))) is not None:
         return lead.group("core"), lead.group("term"), kinds
+    area = _LEADING_AREA_RE.match(text)
+    if area:
+        return area.group("core"), area.group("term"), _LEADING_AREAS[area.group("area")]
     text = _THE_RE.sub("", text)
     trail = _TRAILING_RE.match(text)
     if trail and (kinds := _kinds_of(GENERIC_TERMS, trail.group("term"))) is not None:

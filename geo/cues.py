@@ -21,7 +21,10 @@ _TRAILING = sorted(GENERIC_TERMS, key=len, reverse=True)
 _TRAILING_RE = re.compile(r"(?P<gap>[ \-\u00a0\u202f])(?P<term>" + "|".join(map(re.escape, _TRAILING)) + r")(?!\w)",
                           re.IGNORECASE)
 _CAPITALISED_AFTER = re.compile(r" [A-Z]")
-_LEADING_RE = re.compile(r"(?:(?P<the>the)\s+(?P<area>province|district|governorate|island|region)|(?:(?:the)\s+)?"
+# "the province of", "the northern province of", "the central state of" (a lower-case "state": "the Islamic State
+# of Iraq" is no state of Iraq), "the town of"
+_LEADING_RE = re.compile(r"(?:(?P<the>the)\s+(?:(?-i:[a-z\-]+)\s+){0,2}(?:(?P<area>province|district|governorate|"
+                         r"island|region)|(?P<state>(?-i:state)))|(?:(?:the)\s+)?"
                          r"(?P<term>town|city|village|port city|border town|hamlet|suburb|neighbourhood|"
                          r"neighborhood))\s+of\s+$", re.IGNORECASE)
 _LEADING_KINDS = {"town": ("populated_place",), "city": ("populated_place",), "village": ("populated_place",),
@@ -29,6 +32,7 @@ _LEADING_KINDS = {"town": ("populated_place",), "city": ("populated_place",), "v
                   "capital": ("populated_place",), "hamlet": ("populated_place",), "suburb": ("populated_place",),
                   "neighbourhood": ("populated_place",), "neighborhood": ("populated_place",),
                   "province": ("admin1",), "governorate": ("admin1",), "region": ("admin1", "region"),
+                  "state": ("admin1",),
                   "district": ("admin2", "admin1"), "island": ("island",)}
 _THE_BEFORE = re.compile(r"(?:^|\s)the\s+$", re.IGNORECASE)
 
@@ -59,13 +63,17 @@ def leading_cue(text: str, start: int) -> tuple[int, str, tuple[str, ...]] | Non
 
     >>> leading_cue("over the town of Saraqeb", 17)
     (5, 'the town of', ('populated_place',))
+    >>> leading_cue("in the central state of Guanajuato", 24)
+    (3, 'the central state of', ('admin1',))
+    >>> leading_cue("fighters of the Islamic State of Iraq", 33) is None
+    True
     """
-    window = text[max(0, start - 30):start]
+    window = text[max(0, start - 50):start]
     found = _LEADING_RE.search(window)
     if not found:
         return None
     phrase_start = start - len(window) + found.start()
-    term = (found.group("term") or found.group("area")).lower()
+    term = (found.group("term") or found.group("area") or found.group("state")).lower()
     return phrase_start, " ".join(window[found.start():].split()), _LEADING_KINDS[term]
 
 

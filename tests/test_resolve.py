@@ -124,6 +124,17 @@ def test_a_name_written_after_the_is_a_region_before_a_province(geoparser) -> No
         "admin1", "BF")
 
 
+def test_the_province_or_state_of_with_words_between(geoparser) -> None:  # type: ignore[no-untyped-def]
+    text = "Gunmen killed 12 people at a bar in the central state of Guanajuato late on Saturday."
+    found = _place(geoparser, text, "Guanajuato").place
+    assert (found.kind, found.country) == ("admin1", "MX")
+    # counter-examples: the city where no such phrase stands, and "State" inside an organisation's name
+    assert _place(geoparser, "Gunmen killed 12 people at a bar in Guanajuato.", "Guanajuato").place.kind == \
+        "populated_place"
+    iraq = _place(geoparser, "Fighters of the Islamic State of Iraq attacked Mosul.", "Iraq")
+    assert iraq.place is None or iraq.place.kind == "country"
+
+
 def test_names_of_a_list_are_of_a_kind(geoparser) -> None:  # type: ignore[no-untyped-def]
     """In a list of states, Washington and Georgia are states (not the capital, not the country), and "Oregon, Ohio"
     inside the list is two items, not a town in Ohio; a two-name apposition still places a town in its state."""
