@@ -37,6 +37,7 @@ from operator import itemgetter
 __all__ = [
     "ARTICLES",
     "GENERIC_TERMS",
+    "LEADING_AREAS",
     "NAME_ABBREVIATIONS",
     "expand_abbreviations",
     "fold",
@@ -145,9 +146,10 @@ _LEADING_RE = re.compile(
     r"^(?P<term>" + "|".join(sorted(map(re.escape, _LEADING_GENERIC), key=len, reverse=True)) + r")\s+(?P<core>.+)$",
     re.IGNORECASE,
 )
-#: "the province of X", also with up to two lower-case words before the term ("the central state of Guanajuato",
-#: "the restive northern province of Idlib"); "state" only in lower case ("the Islamic State of Iraq" is no state)
-_LEADING_AREAS: dict[str, tuple[str, ...]] = {
+#: Areas a phrase names before a name: "the province of X", also with up to two lower-case words before the
+#: term ("the central state of Guanajuato", "the restive northern province of Idlib"); "state" only in lower
+#: case ("the Islamic State of Iraq" is no state)
+LEADING_AREAS: dict[str, tuple[str, ...]] = {
     "province": ("admin1",), "state": ("admin1",), "governorate": ("admin1",), "region": ("admin1", "region"),
     "district": ("admin2", "admin1"), "island": ("island",),
 }
@@ -343,7 +345,7 @@ def split_generic(query: str) -> tuple[str, str | None, tuple[str, ...]]:
         return lead.group("core"), lead.group("term"), kinds
     area = _LEADING_AREA_RE.match(text)
     if area:
-        return area.group("core"), area.group("term"), _LEADING_AREAS[area.group("area")]
+        return area.group("core"), area.group("term"), LEADING_AREAS[area.group("area")]
     text = _THE_RE.sub("", text)
     trail = _TRAILING_RE.match(text)
     if trail and (kinds := _kinds_of(GENERIC_TERMS, trail.group("term"))) is not None:

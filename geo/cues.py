@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gazetteer.normalize import GENERIC_TERMS
+from gazetteer.normalize import GENERIC_TERMS, LEADING_AREAS
 from geo.lexicon import AUXILIARIES, REPORT_VERBS
 from geo.tokens import Token
 
@@ -23,17 +23,14 @@ _TRAILING_RE = re.compile(r"(?P<gap>[ \-\u00a0\u202f])(?P<term>" + "|".join(map(
 _CAPITALISED_AFTER = re.compile(r" [A-Z]")
 # "the province of", "the northern province of", "the central state of" (a lower-case "state": "the Islamic State
 # of Iraq" is no state of Iraq), "the town of"
-_LEADING_RE = re.compile(r"(?:(?P<the>the)\s+(?:(?-i:[a-z\-]+)\s+){0,2}(?:(?P<area>province|district|governorate|"
-                         r"island|region)|(?P<state>(?-i:state)))|(?:(?:the)\s+)?"
-                         r"(?P<term>town|city|village|port city|border town|hamlet|suburb|neighbourhood|"
-                         r"neighborhood))\s+of\s+$", re.IGNORECASE)
+_LEADING_RE = re.compile(r"(?:(?P<the>the)\s+(?:(?-i:[a-z\-]+)\s+){0,2}(?:(?P<area>"
+                         + "|".join(sorted(set(LEADING_AREAS) - {"state"})) + r")|(?P<state>(?-i:state)))|"
+                         r"(?:(?:the)\s+)?(?P<term>town|city|village|port city|border town|hamlet|suburb|"
+                         r"neighbourhood|neighborhood))\s+of\s+$", re.IGNORECASE)
 _LEADING_KINDS = {"town": ("populated_place",), "city": ("populated_place",), "village": ("populated_place",),
                   "port city": ("populated_place",), "border town": ("populated_place",),
                   "capital": ("populated_place",), "hamlet": ("populated_place",), "suburb": ("populated_place",),
-                  "neighbourhood": ("populated_place",), "neighborhood": ("populated_place",),
-                  "province": ("admin1",), "governorate": ("admin1",), "region": ("admin1", "region"),
-                  "state": ("admin1",),
-                  "district": ("admin2", "admin1"), "island": ("island",)}
+                  "neighbourhood": ("populated_place",), "neighborhood": ("populated_place",), **LEADING_AREAS}
 _THE_BEFORE = re.compile(r"(?:^|\s)the\s+$", re.IGNORECASE)
 
 
