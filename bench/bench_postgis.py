@@ -17,15 +17,28 @@ during the timed queries). Queries run from a new connection (not the writer's b
 insert answered about 50 % slower) and return the full GeoDataFrame (``COPY … TO STDOUT`` parsed by Arrow,
 points sent as x/y, rows reordered by date on the Arrow table), without JIT; the figure is the median of 10 warm
 runs. The polygon + date query is answered from the GiST index on (geom, date, coalesce(date_end, date)); the
-radius query takes the circle's lon/lat boxes from the same index, then ``ST_DWithin`` on the spheroid.
+radius query takes the circle's lon/lat boxes from the same index, then decides the points more than 1 % of the
+radius inside or outside the circle by the haversine formula on the stored ``px``/``py`` columns (schema 4) and
+the others with ``ST_DWithin`` on the spheroid.
 
 Measured (1M, 2-core VM): write 84–105 s → 58–66 s (schema 3: no geography index); polygon + 4 months
 0.13–0.20 s → 0.07–0.12 s; 25 km radius (15,606 rows) 0.33–0.50 s → 0.17–0.23 s median (the VM's speed varies
 by about 1.4× between runs). Of a radius query the server takes about 0.085 s (0.04 s finding the rows, the rest
 formatting 9 MB of CSV, one message per row), receiving it 0.02–0.04 s more (psql's C client: 0.095 s in all),
 and Python about 0.05 s after the last row (CSV parse 0.02 s, reordering 0.015 s, frame and geometries); the
-≤ 0.2 s target is borderline. The in-memory figures are the lower bound: indices only, from arrays already in
-memory, representative points only.
+≤ 0.2 s target is borderline.
+
+Schema 4 (point columns, haversine band), in slow phases of the VM (records generated in 18–21 s): the server's
+row finding for the radius 44 → 27 ms (``EXPLAIN ANALYZE``; ``ST_DWithin`` on ``geography`` costs 2–3 µs a row
+and points deep inside the circle were not cheaper), the whole query 0.273 / 0.254 s before → 0.244 s (range
+0.199–0.304), the write about the same (79 s). The rest is moving 9 MB: psql's C client takes 0.17–0.19 s for the
+same rows as binary COPY (0.02 s of it connecting), against 0.08 s for the server writing them to /dev/null.
+Tried and dropped, each within the noise or worse: ADBC's PostgreSQL driver (binary COPY parsed in C++: 0.257
+against 0.269 s for the whole frame), parsing the CSV in a thread while rows arrive, sorting on the server,
+polling the socket instead of waiting, and two half-circle queries on two connections (0.36 s).
+
+The in-memory figures are the lower bound: indices only, from arrays already in memory, representative points
+only.
 """
 
 from __future__ import annotations

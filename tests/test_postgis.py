@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pandas.testing import assert_frame_equal
 
 from geo.store import GpkgStore, StoreError, WriteResult, query
 from geo.store.postgis import MIGRATIONS, SCHEMA_VERSION, PgStore, redact
@@ -98,6 +99,84 @@ def test_a_version_2_store_loses_its_geography_index_and_answers_radius_queries_
     assert PgStore(url).migrate() == SCHEMA_VERSION
     assert _sql(url, "SELECT to_regclass('events_geog') IS NULL") == [(True,)]
     assert PgStore(url).query(near=(35.04, 36.5), radius_km=5)["id"].tolist() == before
+
+
+def _ring(lat: float, lon: float, radius_km: float, prefix: str) -> list[dict[str, Any]]:
+    """Points at 96 bearings, each 0.05 % to 1.5 % of ``radius_km`` inside or outside the geodesic circle around
+    (lat, lon), and four lines reaching from far outside to some of them: the band where the haversine formula and
+    the spheroid disagree."""
+    import numpy as np
+    import pyproj
+
+    rng = np.random.default_rng(int(abs(lat * 1000 + lon)))
+    bearings = np.arange(96) * 3.75
+    scale = 1 + rng.choice([-1, 1], 96) * rng.uniform(0.0005, 0.015, 96)
+    geod = pyproj.Geod(ellps="WGS84")
+    xs, ys, _ = geod.fwd(np.full(96, lon), np.full(96, lat), bearings, radius_km * 1000 * scale)
+    records = [{"id": f"{prefix}{i:03d}", "date": "2020-03-01",
+                "geometry": {"type": "Point", "coordinates": [float(x), float(y)]}}
+               for i, (x, y) in enumerate(zip(xs, ys, strict=True))]
+    for i in range(0, 96, 24):  # lines from well outside to the point on that bearing (inside or outside)
+        x0, y0, _ = geod.fwd(lon, lat, bearings[i], radius_km * 2000)
+        records.append({"id": f"{prefix}line{i:03d}", "date": "2020-03-01",
+                        "geometry": {"type": "LineString", "coordinates": [[x0, y0], [float(xs[i]), float(ys[i])]]}})
+    return records
+
+
+def test_radius_queries_decide_points_by_the_haversine_band_exactly_as_on_the_spheroid(url: str) -> None:
+    """Schema 4 keeps the point coordinates in columns (px, py): a radius query decides points well inside or
+    outside the circle with the haversine formula, and measures those within 1 % of the radius on the spheroid.
+    The answers are those of the GeoPackage store (pyproj on WGS84) for points 0.05–1.5 % from the edge, at the
+    equator, mid and high latitudes and across the antimeridian, and those of a version 3 store."""
+    from geo.store import postgis
+    from geo.store.postgis_query import where_clause
+
+    centres = [(0.0, 30.0, 50.0), (35.86, 36.8, 25.0), (-62.0, -60.0, 300.0), (70.0, 20.0, 5.0),
+               (10.0, 179.9, 80.0)]
+    records = [r for n, (lat, lon, km) in enumerate(centres) for r in _ring(lat, lon, km, f"c{n}-")]
+    store = PgStore(url)
+    store.write_events(records)
+    assert store.point_columns
+    where, _ = where_clause(near=(0.0, 30.0), radius_km=50, point_columns=True)
+    assert "px" in where and "px" not in where_clause(near=(0.0, 30.0), radius_km=50)[0]
+    gpkg = GpkgStore(Path(tempfile.mkdtemp()) / "events.gpkg")
+    gpkg.write_events(records)
+    answers = {}
+    for lat, lon, km in centres:
+        want = query(gpkg, near=(lat, lon), radius_km=km)["id"].tolist()
+        assert 40 < len(want) < 70, (lat, lon, len(want))  # about half the points of that ring, and its lines
+        assert query(store, near=(lat, lon), radius_km=km)["id"].tolist() == want
+        answers[(lat, lon, km)] = want
+    with pytest.MonkeyPatch.context() as patch:  # the same store read as version 3: ST_DWithin for every row
+        patch.setattr(postgis, "POINT_COLUMNS_VERSION", SCHEMA_VERSION + 1)
+        old = PgStore(url)
+        for (lat, lon, km), want in answers.items():
+            assert query(old, near=(lat, lon), radius_km=km)["id"].tolist() == want
+        assert not old.point_columns
+
+
+def test_a_version_3_store_gains_the_point_columns(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.store import postgis
+
+    monkeypatch.setattr(postgis, "MIGRATIONS", postgis.MIGRATIONS[:3])
+    monkeypatch.setattr(postgis, "SCHEMA_VERSION", 3)
+    records = [*_points(300), *_ring(35.0, 36.5, 20.0, "r")]
+    PgStore(url).write_events(records)
+    before = PgStore(url).query(near=(35.0, 36.5), radius_km=20)
+    assert not PgStore(url).point_columns and len(before) > 40
+    monkeypatch.undo()
+    store = PgStore(url)
+    assert store.query(near=(35.0, 36.5), radius_km=20)["id"].tolist() == before["id"].tolist()  # read as it is
+    assert not store.point_columns
+    stored = store.read_events()
+    assert PgStore(url).migrate() == SCHEMA_VERSION
+    assert _sql(url, "SELECT count(*), count(px), min(px), max(py) FROM events WHERE left(id, 1) = 'p'") == [
+        (300, 300, 36.0, 35.0 + 2 / 50)]  # the points; the lines have none
+    assert _sql(url, "SELECT count(*) FROM events WHERE px IS NULL") == [(4,)]
+    after = PgStore(url)
+    assert_frame_equal(after.query(near=(35.0, 36.5), radius_km=20), before)
+    assert after.point_columns
+    assert_frame_equal(after.read_events(), stored)
 
 
 def test_an_error_while_rows_are_copied_out_is_a_store_error_and_the_store_still_answers(

@@ -9,7 +9,10 @@ values as the same JSON text, so both back ends return identical frames; ``id``,
 "C" collation so they compare and sort as in SQLite and Python), ``geom geometry(Geometry, 4326)`` with a GiST
 index. Radius queries take the lon/lat boxes of the circle from that index (split at the antimeridian, every
 longitude near a pole) and then test ``ST_DWithin`` on ``geography(geom)`` (the spheroid; schema version 3
-drops the GiST index on ``geography(geom)`` that versions 1 and 2 used for them). Where the ``btree_gist``
+drops the GiST index on ``geography(geom)`` that versions 1 and 2 used for them). Schema version 4 adds the
+generated columns ``px`` and ``py``, a point's coordinates (NULL for other geometries): a radius query decides
+the points well inside or outside the circle from them by the haversine formula, and a read sends them instead of
+calling ``ST_X``/``ST_Y``. Where the ``btree_gist``
 extension can be created (PostgreSQL's contrib, a trusted extension), the geometry index also holds ``date`` and
 ``coalesce(date_end, date)``, so a region + date query finds its rows in the index alone. Bulk writes insert rows
 in the Hilbert order of ``ORDER BY geom``, so the rows of one region share few table pages. ``geo_meta`` holding
@@ -38,7 +41,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from geo.store import StoreError
 from geo.store.gpkg import GpkgStore, WriteResult, _gc_paused, _take, _unique
 from geo.store.gpkg_rows import _columns
-from geo.store.postgis_rows import _EVENT_COLUMNS, _arrow_rows, _copy_insert, read_frame
+from geo.store.postgis_rows import _EVENT_COLUMNS, POINT_X, POINT_Y, _arrow_rows, _copy_insert, read_frame
 
 if TYPE_CHECKING:
     import geopandas
@@ -88,9 +91,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # index's geocentric box, and no geography made for the rows outside them): the geography index goes
         "DROP INDEX IF EXISTS events_geog",
     ),
+    (  # the coordinates of point events as plain numbers: a radius query decides most points by arithmetic (a
+        # PostGIS call per row cost more than finding the rows), and a read sends them without calling ST_X/ST_Y
+        f"ALTER TABLE events ADD COLUMN px double precision GENERATED ALWAYS AS ({POINT_X}) STORED, "
+        f"ADD COLUMN py double precision GENERATED ALWAYS AS ({POINT_Y}) STORED",
+    ),
 )
 #: The layout version this code writes; a database with a newer one is refused.
 SCHEMA_VERSION = len(MIGRATIONS)
+#: The first version with the point columns ``px`` and ``py``.
+POINT_COLUMNS_VERSION = 4
 _INHERITED: list[Any] = []  # connections of a parent process, kept unclosed after a fork
 #: pg_advisory_xact_lock key taken while migrating (and by ingest writers, see postgis_ingest).
 MIGRATION_LOCK = 0x67656F5F6D696772  # "geo_migr"
@@ -156,6 +166,7 @@ class PgStore:
         self.url = url
         self.label = redact(url)
         self._ready = False
+        self._version_seen: int | None = None  # the stored schema version, once connected
         self._conn: psycopg.Connection[Any] | None = None
         self._pid = 0
 
@@ -241,6 +252,12 @@ class PgStore:
             raise StoreError(f"no event store at {self.label} (no geo_meta table); write events to it first")
         self._refuse_newer(version)
         self._ready = version == SCHEMA_VERSION
+        self._version_seen = version
+
+    @property
+    def point_columns(self) -> bool:
+        """Whether the stored schema (as of the last connection) has the point columns ``px`` and ``py``."""
+        return (self._version_seen or 0) >= POINT_COLUMNS_VERSION
 
     def _migrate(self, conn: psycopg.Connection[Any]) -> None:
         """Apply the missing :data:`MIGRATIONS` steps in one transaction, under an advisory lock so that two
@@ -252,7 +269,7 @@ class PgStore:
             version = self._version(conn)
         self._refuse_newer(version)
         if version == SCHEMA_VERSION:
-            self._ready = True
+            self._ready, self._version_seen = True, version
             return
         conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
         conn.commit()
@@ -273,7 +290,7 @@ class PgStore:
                 conn.rollback()
                 conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
                 conn.commit()
-        self._ready = True
+        self._ready, self._version_seen = True, SCHEMA_VERSION
 
     def migrate(self) -> int:
         """Create or upgrade the tables now; the schema version afterwards."""
@@ -313,7 +330,7 @@ class PgStore:
             where = "WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"
             params = [float(v) for v in bbox]
         with self.connect() as conn:
-            frame = read_frame(conn, where, params, order="fid")
+            frame = read_frame(conn, where, params, order="fid", point_columns=self.point_columns)
         if columns is not None:
             frame = frame[[*columns, "geometry"]]
         return frame

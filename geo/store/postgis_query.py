@@ -4,7 +4,9 @@ Place and date filters run in PostGIS: a bbox or polygon through the GiST index 
 when they intersect the region; areas only when they share at least :data:`~geo.store.query.SLIVER` of the
 smaller area), a radius through the lon/lat boxes of the circle on that index (:func:`~geo.store.query.near_bboxes`,
 as the GeoPackage's R-tree) and then ``ST_DWithin`` on ``geography(geom)`` (the geodesic distance on the WGS84
-spheroid from the nearest point of the geometry). Attribute filters are parameterised SQL; list
+spheroid from the nearest point of the geometry); from schema version 4, a point more than 1 % of the radius
+inside or outside the circle by the haversine formula on its ``px``/``py`` columns is decided without it (a
+PostGIS call per row cost more than finding the rows). Attribute filters are parameterised SQL; list
 filters (outlet, article, claimed_by) and text are prefiltered with ``ILIKE`` and then checked exactly in Python,
 as for the GeoPackage, so both back ends return the same rows. Geography edges are great-circle arcs: a line or
 area that crosses the antimeridian must be split there (RFC 7946), as the GeoPackage store reads it planar.
@@ -14,13 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from geo.errors import UsageError
 from geo.memory import gc_paused
 from geo.store.postgis_rows import read_frame, region_wkb
-from geo.store.query import GEO_PRECISION_ORDER, SLIVER, _day, _values, near_bboxes, refine
+from geo.store.query import _EARTH_KM, GEO_PRECISION_ORDER, SLIVER, _day, _values, near_bboxes, refine
 
 if TYPE_CHECKING:
     import geopandas
@@ -37,6 +40,12 @@ _LISTS = {"outlet": ("outlets", "outlets_joined"), "claimed_by": ("claimed_by", 
           "article": ("sources", "articles_joined")}
 _REGION = "ST_GeomFromWKB(%s, 4326)"
 _AREAL = "GeometryType(geom) NOT IN ('POLYGON', 'MULTIPOLYGON')"
+#: Within a distance (metres) of a point (lon, lat) on the WGS84 spheroid, from the nearest point of the geometry.
+_WITHIN = "ST_DWithin(geography(geom), geography(ST_SetSRID(ST_MakePoint(%s, %s), 4326)), %s)"
+#: The haversine term sin²(d / 2R) of the great-circle distance d from (lat0, cos(lat0), lon0) to (py, px).
+_HAVERSINE = "(sin(radians(py - %s) / 2) ^ 2 + %s * cos(radians(py)) * sin(radians(px - %s) / 2) ^ 2)"
+#: The relative margin around the radius inside which points are measured on the spheroid (see _haversine_band).
+_BAND = 0.01
 
 
 def _like(value: str) -> str:
@@ -69,9 +78,10 @@ def where_clause(*, bbox: BBox | None = None, polygon: BaseGeometry | None = Non
                  include_undated: bool = False, outlet: str | Sequence[str] | None = None,
                  article: str | Sequence[str] | None = None, claimed_by: str | Sequence[str] | None = None,
                  type: str | None = None, max_geo_precision: str | None = None,
-                 text: str | None = None) -> tuple[str, list[Any]]:
+                 text: str | None = None, point_columns: bool = False) -> tuple[str, list[Any]]:
     """``WHERE …`` (or "") and its parameters for the filters of :func:`query` (list and text filters only as
-    the ``ILIKE`` prefilter)."""
+    the ``ILIKE`` prefilter). ``point_columns``: the table has the ``px`` and ``py`` columns of schema version 4,
+    with which a radius condition decides most points by arithmetic, without a PostGIS call per row."""
     import shapely
     from shapely.geometry import box
 
@@ -128,12 +138,41 @@ def where_clause(*, bbox: BBox | None = None, polygon: BaseGeometry | None = Non
     if near is not None and radius_km is not None:
         # the lon/lat boxes of the circle first, through the GiST index on geom (the candidates the GeoPackage's
         # R-tree gives: a fifth fewer than the geography index's geocentric box, and no geography made for the rest)
-        boxes = near_bboxes(float(near[0]), float(near[1]), float(radius_km))
+        lat, lon, radius = float(near[0]), float(near[1]), float(radius_km)
+        boxes = near_bboxes(lat, lon, radius)
         clauses.append("(" + " OR ".join(["geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"] * len(boxes)) + ")")
         params += [value for b in boxes for value in b]
-        clauses.append("ST_DWithin(geography(geom), geography(ST_SetSRID(ST_MakePoint(%s, %s), 4326)), %s)")
-        params += [float(near[1]), float(near[0]), float(radius_km) * 1000]
+        within, within_params = _WITHIN, [lon, lat, radius * 1000]
+        band = _haversine_band(radius) if point_columns else None
+        if band is None:
+            clauses.append(within)
+            params += within_params
+        else:  # points well inside or outside the circle by the haversine formula; near its edge, on the spheroid
+            haversine, haversine_params = _HAVERSINE, [lat, math.cos(math.radians(lat)), lon]
+            clauses.append(f"CASE WHEN px IS NULL THEN {within} WHEN {haversine} <= %s THEN true "
+                           f"WHEN {haversine} > %s THEN false ELSE {within} END")
+            params += [*within_params, *haversine_params, band[0], *haversine_params, band[1], *within_params]
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _haversine_band(radius_km: float) -> tuple[float, float] | None:
+    """The haversine terms (``sin²(d / 2R)``) below which a point is surely within ``radius_km`` on the WGS84
+    spheroid, and above which it is surely not; None when the radius is too close to half the Earth's
+    circumference for the term to grow with the distance.
+
+    The geodesic distance on the spheroid is within 0.6 % of the great-circle distance on the sphere of the mean
+    radius (the spheroid's radii of curvature run from 6,335 to 6,400 km); the band is ±:data:`_BAND`.
+
+    >>> low, high = _haversine_band(25.0)
+    >>> low < math.sin(25.0 / (2 * _EARTH_KM)) ** 2 < high
+    True
+    >>> _haversine_band(20_000.0) is None
+    True
+    """
+    low, high = (radius_km * (1 + sign * _BAND) / (2 * _EARTH_KM) for sign in (-1, 1))
+    if high >= math.pi / 2:
+        return None
+    return math.sin(low) ** 2, math.sin(high) ** 2
 
 
 @gc_paused()
@@ -141,13 +180,14 @@ def query(store: PgStore, *, limit: int | None = None, **filters: Any) -> geopan
     """Events matching every given filter, sorted by date (undated last, then by id); the arguments and the
     frame are those of :func:`geo.store.query.query`."""
 
-    where, params = where_clause(**filters)
     lists = {"outlet": _values(filters.get("outlet")), "article": _values(filters.get("article")),
              "claimed_by": _values(filters.get("claimed_by"))}
     text = filters.get("text")
     exact = any(lists.values()) or bool(text)
     with store.connect() as conn:
+        points = store.point_columns  # known once connected: the stored schema version
+        where, params = where_clause(**filters, point_columns=points)
         limit_sql = None if exact else limit  # refine() sorts: the server orders only to cut at the limit
         frame = read_frame(conn, where, params, order="date NULLS LAST, id" if limit_sql is not None else None,
-                           limit=limit_sql)
+                           limit=limit_sql, point_columns=points)
     return refine(frame, lists=lists, text=text, limit=limit)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import pyarrow
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["read_frame", "region_wkb"]
+__all__ = ["POINT_X", "POINT_Y", "read_frame", "region_wkb"]
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +43,13 @@ _EVENT_COLUMNS: str = ", ".join(f'"{name}" {_type(name)}' + (" NOT NULL" if name
 _GEOM = "geom"
 _X, _Y = "geom_x", "geom_y"
 _IS_POINT = "GeometryType(geom) = 'POINT' AND NOT ST_IsEmpty(geom)"
+#: The coordinates of a point geometry (NULL for any other): the generated columns ``px`` and ``py`` of schema
+#: version 4 (:data:`~geo.store.postgis.MIGRATIONS`).
+POINT_X, POINT_Y = f"CASE WHEN {_IS_POINT} THEN ST_X(geom) END", f"CASE WHEN {_IS_POINT} THEN ST_Y(geom) END"
 #: The geometry as read: hex WKB, or for a point NULL and its x and y (floats print exactly: extra_float_digits).
-_GEOMETRY_COLUMNS = (f"CASE WHEN {_IS_POINT} THEN NULL ELSE encode(ST_AsBinary(geom), 'hex') END, "
-                     f"CASE WHEN {_IS_POINT} THEN ST_X(geom) END, CASE WHEN {_IS_POINT} THEN ST_Y(geom) END")
+_GEOMETRY_COLUMNS = f"CASE WHEN {_IS_POINT} THEN NULL ELSE encode(ST_AsBinary(geom), 'hex') END, {POINT_X}, {POINT_Y}"
+#: The same from the point columns of schema version 4: no PostGIS call per point.
+_GEOMETRY_FROM_POINTS = "CASE WHEN px IS NULL THEN encode(ST_AsBinary(geom), 'hex') END, px, py"
 _COLUMN_LIST = ", ".join(f'"{name}"' for name in _NAMES)
 #: New rows in the Hilbert order of ``ORDER BY geom``: the rows of one region share few table pages.
 _MOVE = (f"INSERT INTO events ({_COLUMN_LIST}, geom) SELECT {_COLUMN_LIST}, CASE WHEN ST_NDims(geom) > 2 THEN "
@@ -151,10 +155,11 @@ def _move(conn: psycopg.Connection[Any], *, replace: bool) -> tuple[int, int]:
 
 
 def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, order: str | None,
-               limit: int | None = None) -> geopandas.GeoDataFrame:
+               limit: int | None = None, point_columns: bool = False) -> geopandas.GeoDataFrame:
     """Rows of ``events`` (``where``: a condition with psycopg placeholders for ``params``) as the GeoDataFrame
     the GeoPackage store returns: same columns, same dtypes (read through Arrow's CSV parser). ``order``: an
-    ``ORDER BY`` list, or None for any order (the caller sorts).
+    ``ORDER BY`` list, or None for any order (the caller sorts). ``point_columns``: the table has the ``px`` and
+    ``py`` columns of schema version 4, which give the points' coordinates.
 
     The query runs without JIT compilation (its estimate of rows is often far off for spatial conditions, and
     compiling then costs more than the query) and with room to sort in memory.
@@ -167,7 +172,8 @@ def read_frame(conn: psycopg.Connection[Any], where: str, params: list[Any], *, 
     import pyarrow
     import shapely
 
-    sql = (f"COPY (SELECT {_COLUMN_LIST}, {_GEOMETRY_COLUMNS} FROM events {where}"
+    geometry = _GEOMETRY_FROM_POINTS if point_columns else _GEOMETRY_COLUMNS
+    sql = (f"COPY (SELECT {_COLUMN_LIST}, {geometry} FROM events {where}"
            f"{f' ORDER BY {order}' if order else ''}{' LIMIT %s' if limit is not None else ''}) TO STDOUT (FORMAT csv)")
     # for this transaction, in one round trip; extra_float_digits 1: the shortest text that reads back exactly
     conn.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true), "
