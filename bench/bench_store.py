@@ -24,6 +24,12 @@ with its R-tree, the two indexes 2–3 s — the 15 s target is not met); polygo
 not help on this VM: the encoder and GDAL each ran at half speed side by side (memory-bound work on two vCPUs);
 tried again later with a child process fed an Arrow IPC stream: 16.9 / 23.1 s against 18.4 / 17.3 s in-process.
 
+Two processes (geo.store.forked): GDAL holds the GIL while it writes (a Python thread beside it ran 0.5 % of its
+speed), so a forked child encodes the last 70 % of the records while this process encodes and writes the first
+30 %, then writes the child's batches as they come (Arrow IPC files, memory-mapped). 1M in one very slow phase
+(records generated in 31 s): one process 25.7 / 29.7 s, two 21.1 / 22.1 s; 400k in another: 11.4 / 13.2 s against
+9.0 / 10.3 s. The index build (3–5 s) still follows GDAL's write.
+
 The speed of this VM varies by about 1.6× over hours (generating the records, untimed, takes 12 s in a fast
 phase and 20 s in a slow one); in a fast phase the same code writes 1M in 17–19 s (encoding 9–10 s, GDAL 6.5 s,
 CPU-bound — synchronous and journal settings change nothing — indexes 3 s) and the queries take 0.22 / 0.21 s

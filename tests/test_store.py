@@ -316,6 +316,71 @@ def test_a_value_arrow_refuses_in_a_later_batch_takes_the_general_path(seed_reco
     assert sorted(p.name for p in tmp_path.iterdir()) == ["batched.gpkg", "fallback.gpkg", "general.gpkg"]
 
 
+def _copies(records: list[dict], n: int) -> list[dict]:
+    return [{**records[i % len(records)], "id": f"copy{i:04d}-{records[i % len(records)]['id']}"} for i in range(n)]
+
+
+def test_two_processes_encode_a_big_write_into_the_same_store(seed_records: list[dict], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    """A new store from many records: a forked child encodes the last 70 % while this process encodes and writes
+    the first; the file holds exactly what one process writes, and the child's file is gone."""
+    from geo.store import forked, gpkg
+
+    records = _copies(seed_records, 150)
+    small_batches = gpkg.arrow_batches
+    monkeypatch.setattr(gpkg, "arrow_batches", lambda rows: small_batches(rows, size=20))
+    alone = GpkgStore(tmp_path / "alone.gpkg")
+    assert alone.write_events(records) == WriteResult(150, 0, 0)
+    monkeypatch.setattr(forked, "MIN_RECORDS", 100)
+    with caplog.at_level(logging.DEBUG, logger="geo.store.forked"):
+        assert GpkgStore(tmp_path / "two.gpkg").write_events(records) == WriteResult(150, 0, 0)
+    assert [r.getMessage().split(" in process")[0] for r in caplog.records] == ["encoding records 45-150"]
+    assert _dump(tmp_path / "two.gpkg") == _dump(alone.path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.gpkg", "two.gpkg"]
+
+
+def test_a_value_refused_in_the_childs_part_takes_the_general_path(seed_records: list[dict], tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    import datetime as dt
+
+    from geo.store import forked
+
+    records = _copies(seed_records, 150)
+    late = [*records[:-1], {**records[-1], "date": dt.date(2020, 3, 1)}]  # Arrow refuses a date in a text column
+    general = GpkgStore(tmp_path / "general.gpkg")
+    general.write_events([])
+    general.write_events(late)
+    monkeypatch.setattr(forked, "MIN_RECORDS", 100)
+    with caplog.at_level(logging.DEBUG, logger="geo.store"):
+        assert GpkgStore(tmp_path / "fallback.gpkg").write_events(late) == WriteResult(150, 0, 0)
+    assert any("encoding the second part of the records failed" in r.getMessage() for r in caplog.records)
+    assert _dump(tmp_path / "fallback.gpkg") == _dump(general.path)
+
+
+def test_a_caller_that_stops_early_ends_the_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    import os
+    import time
+
+    from geo.store import forked
+
+    def encode(part: list[int]):  # type: ignore[no-untyped-def]
+        if part and part[0] >= 40:  # the child's part: slow
+            time.sleep(60)
+        yield from part
+
+    monkeypatch.setattr(forked, "MIN_RECORDS", 10)
+    started = time.monotonic()
+    with caplog.at_level(logging.DEBUG, logger="geo.store.forked"), \
+            forked.encoded_in_two(list(range(100)), encode, tmp_path) as batches:
+        assert next(iter(batches)) == 0
+    pid = int(caplog.records[-1].getMessage().rsplit(" ", 1)[1])
+    assert time.monotonic() - started < 30 and not os.path.exists(f"/proc/{pid}")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_new_file_deduplicates_within_the_call(seed_records: list[dict], tmp_path: Path) -> None:
     first, second = seed_records[0], {**seed_records[0], "summary": "Second copy."}
     kept = GpkgStore(tmp_path / "kept.gpkg")

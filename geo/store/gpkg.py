@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from geo.memory import gc_paused as _gc_paused
 from geo.store import StoreError
+from geo.store.forked import encoded_in_two
 from geo.store.gpkg_rows import (
     _HELPERS, _INTS, _JSON, _NAMES, _SRS_ID, _arrow_table, _columns, _geometries, arrow_batches, arrow_schema,
 )
@@ -183,19 +184,32 @@ class GpkgStore:
         return self._create_new(path, table, count=count, skipped=skipped)
 
     def _create_from_batches(self, path: Path, records: list[Mapping[str, Any]]) -> WriteResult:
-        """A new store at ``path`` holding ``records`` (ids unique), read into Arrow batch by batch."""
+        """A new store at ``path`` holding ``records`` (ids unique), read into Arrow batch by batch as GDAL writes
+        them; many records are encoded by two processes (:func:`~geo.store.forked.encoded_in_two`). An encoding
+        error is raised as it is, so that the caller takes the general path."""
         import pyarrow
 
-        table = pyarrow.Table.from_batches(list(arrow_batches(records)), schema=arrow_schema())
-        return self._create_new(path, table, count=len(records), skipped=0)
+        with encoded_in_two(records, arrow_batches, path.parent) as batches:
+            stream = pyarrow.RecordBatchReader.from_batches(arrow_schema(), iter(batches))
+            try:
+                return self._create_new(path, stream, count=len(records), skipped=0)
+            except RuntimeError as exc:  # GDAL reports a failing stream only as an error reading a batch
+                if batches.error is not None:
+                    raise batches.error from exc
+                raise
 
-    def _create_new(self, path: Path, table: pyarrow.Table, *, count: int, skipped: int | None) -> WriteResult:
-        """A new store at ``path`` holding ``table`` (ids unique), from ``count`` records."""
+    def _create_new(self, path: Path, table: pyarrow.Table | pyarrow.RecordBatchReader, *, count: int,
+                    skipped: int | None) -> WriteResult:
+        """A new store at ``path`` holding ``table`` (ids unique; a table, or a stream of ``count`` rows), from
+        ``count`` records."""
+        import pyarrow
+
+        rows = table.num_rows if isinstance(table, pyarrow.Table) else count
         try:
-            _create(path, table)
+            _create(path, table, rows=rows)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot write the new event store {self.path} ({exc}); nothing was written") from exc
-        return WriteResult(table.num_rows, 0, count - table.num_rows if skipped is None else skipped)
+        return WriteResult(rows, 0, count - rows if skipped is None else skipped)
 
     def _insert(self, path: Path, rows: list[tuple[Any, ...]], blobs: list[bytes | None],
                 bounds: list[tuple[float, float, float, float] | None], *, replace: bool,
@@ -371,16 +385,16 @@ def _take(columns: dict[str, list[Any]], geometries: list[Any], keep: list[int])
     return {name: [values[i] for i in keep] for name, values in columns.items()}, [geometries[i] for i in keep]
 
 
-def _create(path: Path, table: pyarrow.Table | None = None) -> None:
-    """A new event store at ``path``, empty or holding ``table`` (from :func:`_arrow_table` or
-    :func:`arrow_batches`, ids unique): GDAL writes the layer (metadata, R-tree, triggers, counts, extent); then
-    the indexes and ``meta``."""
+def _create(path: Path, table: pyarrow.Table | pyarrow.RecordBatchReader | None = None, *, rows: int = 0) -> None:
+    """A new event store at ``path``, empty or holding ``table`` (from :func:`_arrow_table`, or a stream of
+    :func:`arrow_batches`, of ``rows`` rows; ids unique): GDAL writes the layer (metadata, R-tree, triggers, counts,
+    extent); then the indexes and ``meta``."""
     import pyogrio
 
     if table is None:
         table = _arrow_table({name: [] for name in _NAMES}, [])
     cache = pyogrio.get_gdal_config_option("OGR_SQLITE_CACHE")
-    if table.num_rows >= 100_000:  # SQLite's page cache, MB: GDAL builds the R-tree of a big layer faster
+    if rows >= 100_000:  # SQLite's page cache, MB: GDAL builds the R-tree of a big layer faster
         pyogrio.set_gdal_config_options({"OGR_SQLITE_CACHE": "512"})
     try:
         pyogrio.write_arrow(table, path, layer=LAYER, driver="GPKG", geometry_name="geom", geometry_type="Unknown",
