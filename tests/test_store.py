@@ -359,6 +359,25 @@ def test_a_value_refused_in_the_childs_part_takes_the_general_path(seed_records:
     assert _dump(tmp_path / "fallback.gpkg") == _dump(general.path)
 
 
+def test_ctrl_c_while_gdal_writes_the_batches_is_a_keyboard_interrupt(seed_records: list[dict], tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """GDAL pulls the batches as it writes and reports a failing pull as an error reading a batch; Ctrl-C during
+    the encoding stays a KeyboardInterrupt, and nothing is left behind."""
+    from geo.store import gpkg
+
+    small_batches = gpkg.arrow_batches
+
+    def interrupted(rows: list):  # type: ignore[no-untyped-def]
+        batches = small_batches(rows, size=10)
+        yield next(batches)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gpkg, "arrow_batches", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        GpkgStore(tmp_path / "events.gpkg").write_events(_copies(seed_records, 40))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_caller_that_stops_early_ends_the_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     import os

@@ -56,7 +56,7 @@ class Batches:
     def __iter__(self) -> Iterator[pyarrow.RecordBatch]:
         try:
             yield from self._batches
-        except Exception as exc:
+        except BaseException as exc:  # Ctrl-C too: GDAL would turn it into an error reading a batch
             self.error = exc
             raise
 
