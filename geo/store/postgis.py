@@ -165,7 +165,6 @@ class PgStore:
             raise StoreError(f"{redact(url)} is not a PostgreSQL URL; use postgresql://user:password@host/db")
         self.url = url
         self.label = redact(url)
-        self._ready = False
         self._version_seen: int | None = None  # the stored schema version, once connected
         self._conn: psycopg.Connection[Any] | None = None
         self._pid = 0
@@ -192,7 +191,7 @@ class PgStore:
 
         conn = self._connection()
         try:
-            if not self._ready:
+            if self._version_seen != SCHEMA_VERSION:  # not checked yet, or older (read as it is; upgraded on a write)
                 self._migrate(conn) if write else self._check(conn)
             yield conn
             conn.commit()
@@ -251,7 +250,6 @@ class PgStore:
         if version is None:
             raise StoreError(f"no event store at {self.label} (no geo_meta table); write events to it first")
         self._refuse_newer(version)
-        self._ready = version == SCHEMA_VERSION
         self._version_seen = version
 
     @property
@@ -269,7 +267,7 @@ class PgStore:
             version = self._version(conn)
         self._refuse_newer(version)
         if version == SCHEMA_VERSION:
-            self._ready, self._version_seen = True, version
+            self._version_seen = version
             return
         conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
         conn.commit()
@@ -290,7 +288,7 @@ class PgStore:
                 conn.rollback()
                 conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
                 conn.commit()
-        self._ready, self._version_seen = True, SCHEMA_VERSION
+        self._version_seen = SCHEMA_VERSION
 
     def migrate(self) -> int:
         """Create or upgrade the tables now; the schema version afterwards."""

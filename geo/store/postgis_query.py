@@ -142,16 +142,16 @@ def where_clause(*, bbox: BBox | None = None, polygon: BaseGeometry | None = Non
         boxes = near_bboxes(lat, lon, radius)
         clauses.append("(" + " OR ".join(["geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"] * len(boxes)) + ")")
         params += [value for b in boxes for value in b]
-        within, within_params = _WITHIN, [lon, lat, radius * 1000]
+        within = [lon, lat, radius * 1000]  # the parameters of _WITHIN
         band = _haversine_band(radius) if point_columns else None
         if band is None:
-            clauses.append(within)
-            params += within_params
+            clauses.append(_WITHIN)
+            params += within
         else:  # points well inside or outside the circle by the haversine formula; near its edge, on the spheroid
-            haversine, haversine_params = _HAVERSINE, [lat, math.cos(math.radians(lat)), lon]
-            clauses.append(f"CASE WHEN px IS NULL THEN {within} WHEN {haversine} <= %s THEN true "
-                           f"WHEN {haversine} > %s THEN false ELSE {within} END")
-            params += [*within_params, *haversine_params, band[0], *haversine_params, band[1], *within_params]
+            haversine = [lat, math.cos(math.radians(lat)), lon]  # the parameters of _HAVERSINE
+            clauses.append(f"CASE WHEN px IS NULL THEN {_WITHIN} WHEN {_HAVERSINE} <= %s THEN true "
+                           f"WHEN {_HAVERSINE} > %s THEN false ELSE {_WITHIN} END")
+            params += [*within, *haversine, band[0], *haversine, band[1], *within]
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
