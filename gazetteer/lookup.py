@@ -23,7 +23,7 @@ from gazetteer.imported import ImportReport, ImportStore
 from gazetteer.index import SCHEMA_VERSION, NameIndex, ensure_index, keys_path
 from gazetteer.matching import Overlay, Rows, Search, exact_matches, fuzzy_matches
 from gazetteer.model import KINDS, Candidate, Match, Place
-from gazetteer.normalize import expand_abbreviations, fold, loose, split_generic
+from gazetteer.normalize import expand_abbreviations, fold, loose, split_generic, without_possessive
 from gazetteer.rank import MATCH_SCORES
 from gazetteer.sources.base import Source, package_json
 from gazetteer.sources.cities import CitiesSource
@@ -212,6 +212,8 @@ class Gazetteer:
             exact_matches(search, self._sources_of, text, ())
         if not search.best and (expanded := expand_abbreviations(text)) != text:  # "St. Marc": Saint-Marc
             exact_matches(search, self._sources_of, expanded, variants[0][1], 0.95)
+        if not search.best and (owner := without_possessive(variants[0][0])) != variants[0][0]:  # "Syria's"
+            exact_matches(search, self._sources_of, owner, variants[0][1], 0.95)
         if not search.best and self.online is not None:  # names nothing local knows, when asked for
             for place in self.online.lookup(variants[0][0], limit=limit):
                 kind = "exact" if place.name.casefold() == variants[0][0].casefold() else "normalized"

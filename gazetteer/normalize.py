@@ -41,6 +41,7 @@ __all__ = [
     "NAME_ABBREVIATIONS",
     "expand_abbreviations",
     "fold",
+    "without_possessive",
     "loose",
     "loose_from_fold",
     "skeleton",
@@ -286,6 +287,21 @@ def expand_abbreviations(name: str) -> str:
     ('Saint Marc', 'Fort Worth', 'Main St')
     """
     return _NAME_ABBREVIATION_RE.sub(lambda m: NAME_ABBREVIATIONS[m.group(1).lower()] + " ", name)
+
+
+_POSSESSIVE_RE = re.compile(r"(?<=\w)['’]s$|(?<=[sS])['’]$")
+
+
+def without_possessive(name: str) -> str:
+    """``name`` without a possessive ending ("Syria's", "Turkey’s", "the Philippines'" → "the Philippines"); other
+    names unchanged.
+
+    Examples
+    --------
+    >>> without_possessive("Syria's"), without_possessive("the Philippines’"), without_possessive("Idlib")
+    ('Syria', 'the Philippines', 'Idlib')
+    """
+    return _POSSESSIVE_RE.sub("", name)
 
 
 #: The consonants of loose keys (q is written k, y is written i).

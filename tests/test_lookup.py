@@ -151,6 +151,18 @@ def test_abbreviations_that_open_a_name(full_gazetteer: Gazetteer, written: str,
     assert found[0].match.type != "fuzzy"
 
 
+@pytest.mark.parametrize("written, country", [("Syria's", "SY"), ("Turkey’s", "TR"), ("the Philippines'", "PH")])
+def test_a_possessive_names_its_owner(full_gazetteer: Gazetteer, written: str, country: str) -> None:
+    found = full_gazetteer.lookup(written, limit=1)
+    assert (found[0].place.kind, found[0].place.country) == ("country", country)
+    assert found[0].match.type != "fuzzy" and found[0].match.score < 1.0  # a shortened form, scaled down
+
+
+def test_a_name_that_ends_in_a_possessive_is_matched_whole_first(full_gazetteer: Gazetteer) -> None:
+    found = full_gazetteer.lookup("St. John's", limit=1)[0]
+    assert (found.place.country, found.match.type) == ("CA", "exact")
+
+
 def test_an_english_the_inside_a_name_may_be_dropped(full_gazetteer: Gazetteer) -> None:
     found = full_gazetteer.lookup("Democratic Republic of Congo")[0]
     assert (found.place.country, found.place.kind, found.match.type) == ("CD", "country", "normalized")
