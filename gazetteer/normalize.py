@@ -41,12 +41,12 @@ __all__ = [
     "NAME_ABBREVIATIONS",
     "expand_abbreviations",
     "fold",
-    "without_possessive",
     "loose",
     "loose_from_fold",
     "skeleton",
     "skeleton_neighbours",
     "split_generic",
+    "without_possessive",
 ]
 
 #: Letters that Unicode decomposition does not reduce to ASCII.
