@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 #: A weak mention (a loose spelling match, nothing else) is kept only when the document supports its place.
 _MIN_SUPPORT = 0.2
+#: A mention by another name of its place (``Mention.other_name``) is kept only when the document gives the place
+#: some support: its country named, or a place near it.
+_MIN_OTHER_NAME_SUPPORT = 0.01
 
 
 class Geoparser:
@@ -79,7 +82,8 @@ class Geoparser:
         mentions = self.recognize(text)
         resolutions = self.resolver.resolve(text, mentions)
         resolved = [ResolvedMention(m, r) for m, r in zip(mentions, resolutions, strict=True)
-                    if not (m.weak and r.support < _MIN_SUPPORT)]
+                    if not (m.weak and r.support < _MIN_SUPPORT)
+                    and not (m.other_name and r.support < _MIN_OTHER_NAME_SUPPORT)]
         return self._override(text, resolved, article)
 
     def resolve_spans(self, text: str, spans: Iterable[tuple[int, int]], *,

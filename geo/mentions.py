@@ -41,6 +41,10 @@ class Mention:
     weak
         Only a loose spelling match with no phrase cue: kept only when the rest of the document supports the
         place it resolves to.
+    other_name
+        Found only by an alternate name unlike the place's own (a former, other-language or nick name: "Derik"
+        for Al-Malikiyah, "Google" for Topeka), with no phrase cue: kept only when the document gives that place
+        some support (its country named, or a place near it).
     """
 
     start: int
@@ -54,6 +58,7 @@ class Mention:
     kinds: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     weak: bool = False
+    other_name: bool = False
 
     def phrase(self, text: str) -> str:
         """The whole phrase in ``text`` ("Idlib province")."""

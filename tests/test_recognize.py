@@ -69,6 +69,23 @@ def test_a_name_before_a_comma_and_a_verb_of_saying_is_not_its_subject(recognize
     assert _names(recognizer, "“The roads are closed,” Akar told reporters.") == []
 
 
+def test_an_alternate_name_unlike_the_place_s_own_needs_the_document_s_support(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """GeoNames gives Topeka the alternate name "Google" and San Vicente (Philippines) "Cobra": alone in a text
+    they are no places; a Kurdish name of a Syrian town ("Kobani" for Ayn al-Arab) stays one beside Syria."""
+    assert _names(recognizer, "The Weather Channel and Google's FluTrends websites report more cases.") == []
+    assert _names(recognizer, "The government's emergency committee Cobra met to discuss the outbreak.") == []
+    found = recognizer.parser.parse("Kurdish fighters said Kobani was quiet, as was the rest of northern Syria.")
+    kobani = next(item for item in found if item.mention.text == "Kobani")
+    assert (kobani.place.country, kobani.place.kind) == ("SY", "populated_place")
+    # counter-example: a spelling of the place's own name is no other name ("Saraqeb" for Saraqib)
+    assert _names(recognizer, "Troops fought their way into Saraqeb on Monday.") == ["Saraqeb"]
+
+
+def test_a_month_and_a_day_are_a_date(recognizer) -> None:  # type: ignore[no-untyped-def]
+    text = "She went to the Queen Elizabeth University Hospital in Glasgow on October 6 where she was treated."
+    assert _names(recognizer, text) == ["Glasgow"]
+
+
 def test_names_opened_by_an_abbreviation_with_a_period(recognizer) -> None:  # type: ignore[no-untyped-def]
     assert _names(recognizer, "The family drove from Ivins, Utah, to St. George on Monday.") == [
         "Ivins", "Utah", "St. George"]
