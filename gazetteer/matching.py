@@ -18,7 +18,8 @@ from gazetteer.rank import (
 )
 from gazetteer.sources.packs import PackSource
 
-__all__ = ["KeysOf", "Overlay", "Rows", "RowsOf", "Search", "StoredPlace", "exact_matches", "fuzzy_matches"]
+__all__ = ["KeysOf", "Overlay", "Rows", "RowsOf", "Search", "StoredPlace", "exact_matches", "fuzzy_matches",
+           "is_other_name"]
 
 _FUZZY_MIN_RATIO = 0.8
 _FUZZY_MIN_SPELLING = 0.75
@@ -39,6 +40,30 @@ Rows = Sequence[tuple[tuple[tuple[str, str, bool | None], ...], int | None, Plac
 RowsOf = Callable[[str], list[tuple[Rows, bool]]]
 #: (consonant skeletons, shortest, longest) → the loose keys of that many letters with one of these skeletons.
 KeysOf = Callable[[Sequence[str], int, int], list[str]]
+
+
+#: An alternate name whose loose key is less similar than this to that of the place's own name is another name,
+#: not a spelling of it: a former or other-language name ("Derik" for Al-Malikiyah, "Artemivsk" for Bakhmut), or a
+#: nickname, a neighbourhood or an error of the data ("Google" for Topeka, "Cobra" for San Vicente).
+OTHER_NAME_BELOW = 0.5
+
+
+def is_other_name(candidate: Candidate) -> bool:
+    """Whether ``candidate`` was matched by an alternate name unlike its place's own name (see
+    :data:`OTHER_NAME_BELOW`).
+
+    Examples
+    --------
+    >>> from gazetteer.model import Match
+    >>> topeka = Place("geonames:4280539", "Topeka", "populated_place", 39.04833, -95.67804, "geonames")
+    >>> is_other_name(Candidate(topeka, Match("alternate", "Google", 0.96), 0.8))
+    True
+    >>> is_other_name(Candidate(topeka, Match("alternate", "Topika", 0.96), 0.8))
+    False
+    """
+    if candidate.match.type != "alternate":
+        return False
+    return SequenceMatcher(None, loose(candidate.match.name), loose(candidate.place.name)).ratio() < OTHER_NAME_BELOW
 
 
 def _without_articles(folded: str) -> str:

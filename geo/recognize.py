@@ -26,12 +26,12 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 from gazetteer import Gazetteer
 from gazetteer.model import Candidate
-from gazetteer.normalize import NAME_ABBREVIATIONS, loose
+from gazetteer.matching import is_other_name
+from gazetteer.normalize import NAME_ABBREVIATIONS
 from geo import cues
 from geo.lexicon import (
     ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, FACILITY_HEADS, INSTITUTION_HEADS, LOCATIVE, MONTHS,
@@ -85,19 +85,6 @@ def _dominant(candidate: Candidate, *, abbreviation: bool = False) -> bool:
     if place.feature_code == "PPLC" and place.kind not in _MAJOR and not abbreviation:
         return candidate.match.type == "exact"  # a capital by its own name ("Ben Carter": "Ben" is no Bern)
     return candidate.match.score >= 0.95 and (place.kind in _MAJOR or place.feature_code == "PPLC")
-
-
-#: An alternate name whose loose key is less similar than this to that of the place's own name is another name,
-#: not a spelling of it: a former or other-language name ("Derik" for Al-Malikiyah, "Artemivsk" for Bakhmut), or
-#: a nickname, a neighbourhood or an error of the data ("Google" for Topeka, "Cobra" for San Vicente).
-_UNRELATED_BELOW = 0.5
-
-
-def _unrelated_alternate(candidate: Candidate) -> bool:
-    """Whether ``candidate`` was matched by an alternate name unlike its place's own name."""
-    if candidate.match.type != "alternate":
-        return False
-    return SequenceMatcher(None, loose(candidate.match.name), loose(candidate.place.name)).ratio() < _UNRELATED_BELOW
 
 
 def _after_title(title: Token, name: Token) -> bool:
@@ -389,7 +376,7 @@ class Recognizer:
                 and tokens[i].gap == " "):  # "Lake Erie": the phrase is the lake's name
             mention = replace(mention, phrase_start=opener.start, cue=opener.lower)
         # another name of a small place ("Cobra" for San Vicente) needs at least some backing
-        other_name = mention.cue is None and not _major(best) and _unrelated_alternate(best)
+        other_name = mention.cue is None and not _major(best) and is_other_name(best)
         return replace(mention, weak=weak and mention.cue is None, other_name=other_name)
 
     @staticmethod

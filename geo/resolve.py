@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from gazetteer import Gazetteer
+from gazetteer.matching import is_other_name
 from gazetteer.model import Candidate, Place
 from gazetteer.normalize import fold, loose, split_generic
 from gazetteer.rank import distance_km
@@ -79,6 +80,7 @@ class _Group:
     evidence: list[float] = field(default_factory=list)  # context support before weighing by match quality
     confidence: float = 0.0
     partial: bool = False
+    kinds: tuple[str, ...] = ()  # the kinds its generic term asks for ("river" in "the Shabelle river")
 
 
 def _key(phrase: str) -> str:
@@ -214,7 +216,7 @@ class Resolver:
                     log.warning("could not look up %r: %s", phrase, exc)
                     found = []
                 by_key[key] = len(groups)
-                groups.append(_Group(key, [], found, partial=partial))
+                groups.append(_Group(key, [], found, partial=partial, kinds=mention.kinds))
             group = groups[by_key[key]]
             group.mentions.append(index)
             group.metonym |= mention.role == "metonym"
@@ -434,6 +436,12 @@ class Resolver:
         else:
             method = "prominence"
         if candidate.match.type == "fuzzy" and group.support[k] < 0.15 and not group.contained[k]:
+            return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
+        if group.kinds and candidate.place.kind not in group.kinds and (
+                candidate.match.score < 0.95 or is_other_name(candidate)) and group.support[k] < 0.2 \
+                and not group.contained[k]:
+            # "the Shabelle river": no river of that name is known, and a town spelt like it (Sabile, Latvia) with
+            # nothing in the text for it is no answer
             return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
         return Resolution(candidate.place, alternatives, method, group.confidence * self._extent(candidate.place),
                           evidence)

@@ -24,6 +24,21 @@ def test_containment_is_decisive(geoparser) -> None:  # type: ignore[no-untyped-
     assert alone.resolution.confidence < found.resolution.confidence
 
 
+def test_a_feature_no_one_knows_is_no_look_alike_of_another_kind(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """No river Shabelle and no district Hodan are known: a town spelt like them far away (Sabile, Latvia; Houdan,
+    France) is no answer, and the name stays unresolved."""
+    river = _place(geoparser, "Floods displaced thousands in Beledweyne, on the Shabelle river in central Somalia.",
+                   "Shabelle")
+    assert (river.place, river.resolution.method) == (None, "abstain")
+    district = _place(geoparser, "A car bomb exploded in Mogadishu's Hodan district on Saturday.", "Hodan")
+    assert district.place is None
+    # counter-examples: a feature of the kind asked for, and a town asked for by its own name
+    euphrates = _place(geoparser, "Heavy fighting was reported near the Euphrates river east of Raqqa.", "Euphrates")
+    assert euphrates.place.kind == "river"
+    saraqeb = _place(geoparser, "Troops entered the town of Saraqeb on Monday.", "Saraqeb")
+    assert (saraqeb.place.country, saraqeb.place.kind) == ("SY", "populated_place")
+
+
 def test_us_counties_resolve_to_the_county_of_the_state_named(geoparser) -> None:  # type: ignore[no-untyped-def]
     text = "Health officials confirmed a case in Scott County, Indiana, and another in Queen Anne's County."
     scott = _place(geoparser, text, "Scott County")
