@@ -24,6 +24,14 @@ def test_containment_is_decisive(geoparser) -> None:  # type: ignore[no-untyped-
     assert alone.resolution.confidence < found.resolution.confidence
 
 
+def test_congo_is_the_congo_the_text_is_about(geoparser) -> None:  # type: ignore[no-untyped-def]
+    east = _place(geoparser, "Troops clashed with rebels near Goma, the capital of North Kivu province in eastern "
+                             "Congo.", "Congo")
+    assert (east.place.kind, east.place.country) == ("country", "CD")
+    west = _place(geoparser, "Flooding hit Brazzaville and Pointe-Noire in Congo.", "Congo")
+    assert (west.place.kind, west.place.country) == ("country", "CG")
+
+
 def test_a_feature_no_one_knows_is_no_look_alike_of_another_kind(geoparser) -> None:  # type: ignore[no-untyped-def]
     """No river Shabelle and no district Hodan are known: a town spelt like them far away (Sabile, Latvia; Houdan,
     France) is no answer, and the name stays unresolved."""
