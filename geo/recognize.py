@@ -67,6 +67,8 @@ _NAME_ABBREVIATIONS = frozenset(NAME_ABBREVIATIONS)
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
 _CAPITAL_CODES = frozenset({"PPLC", "PPLA"})
 _NOT_NAMES = MONTHS | WEEKDAYS | NON_PLACE_NAMES | PERSON_TITLES
+#: Arabic articles joined to the next word by a hyphen ("al-Qasr"), inside longer names
+_ARTICLE_PARTICLES = frozenset("al el ad ar as ash at az an ath adh".split())
 
 
 def _major(candidate: Candidate) -> bool:
@@ -317,6 +319,9 @@ class Recognizer:
         if first.gap in ("-", "–") and i > 0 and tokens[i - 1].cap and not (
                 self._demonym(tokens[i - 1].text) or any(_major(c) for c in self.candidates(tokens[i - 1].text))):
             return "the end of a hyphenated word"
+        if (first.gap in ("-", "–") and i > 1 and tokens[i - 1].lower in _ARTICLE_PARTICLES and tokens[i - 1].gap == " "
+                and tokens[i - 2].cap and i - 2 not in doc.blocked and not _major(best)):
+            return "the end of a longer name ('Bustan al-Qasr', 'Hayat Tahrir al-Sham')"
         if not first.headline:
             before = tokens[i - 1] if i > 0 else None
             if before is not None and before.cap and first.gap == " " and i - 1 not in doc.blocked and not (
