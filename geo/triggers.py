@@ -74,7 +74,9 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                          r"|\bambush(?:ed)?\b|\bexchange[sd]?\s+of\s+fire\b|\bfires?\s+(?:a\s+)?(?:\S+\s+)?gun\b"
                          r"|\b(?:launch(?:ed|es|ing)?|began|begun|started|continu(?:ing|es|ed))\s+(?:an?\s+|the\s+|its\s+|their\s+)"
                          r"(?:[\w-]+\s+){0,3}?(?:operation|offensive|assault|incursion)\b"
-                         r"|\bretaliat(?:ing|ed|ory\s+(?:attacks?|strikes?))\b"),
+                         r"|\bretaliat(?:ing|ed|ory\s+(?:attacks?|strikes?))\b"
+                         r"|\b(?:repel(?:led|s)?|repuls(?:ed|es)|fought\s+off|beat\s+back)\s+(?:an?\s+|the\s+|several\s+|"
+                         r"multiple\s+|\d+\s+)?(?:[\w-]+\s+)?(?:attacks?|assaults?|offensives?|attempts?)\b"),
     ("attack", 0.6, r"\b(?:killed|killing|died|neutrali[sz]ed|casualties|death\s+toll)\b|\bdead\b(?!\s+of\b)"
                     r"|\battack(?:ed|s)?\s+(?:on|against)\b|\battacked\b|\btargeted\b|\bhit\b"),
 )
@@ -82,7 +84,7 @@ _COMPILED = tuple((subtype, strength, re.compile(p, re.IGNORECASE)) for subtype,
 
 #: Words that make what follows hypothetical or future.
 _IRREALIS = re.compile(
-    r"\b(?:will|would|could|might|may|shall|can|threat(?:en|ened|ens)?\s+to|vow(?:ed|s)?|pledg(?:ed|es)?\s+to"
+    r"\b(?:will|would|could|might|(?-i:may)(?!\s+\d)|shall|can|threat(?:en|ened|ens)?\s+to|vow(?:ed|s)?|pledg(?:ed|es)?\s+to"
     r"|promis(?:ed|es)?\s+to|plan(?:s|ned)?\s+to|intend(?:s|ed)?\s+to|intention|desire|wish(?:es)?\s+to|if|unless"
     r"|in\s+order\s+to|aim(?:s|ed)?\s+to|seeks?\s+to|urg(?:ed|es|ing)|call(?:ed|s)?\s+(?:on|for)|to\s+try\s+to"
     r"|tries\s+to|trying\s+to|must|need\s+to|ready\s+to|prepar(?:ed|ing)\s+to|risk|prevent|avert(?:ed)?|deter|stop|halt|should"

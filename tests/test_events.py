@@ -42,6 +42,10 @@ def test_sentences_keep_offsets_and_abbreviations() -> None:
     ("Syria said it was closing its airspace for flights and drones in the northwest of the country.",
      "airspace_closure"),
     ("Russia deployed two warships to the Mediterranean Sea.", "deployment"),
+    # the month May is no modal "may": a dateline does not make the report hypothetical
+    ("KYIV, May 14 (Reuters) - Russian missiles struck a residential district of Kharkiv on Sunday.", "shelling"),
+    ("On May 3, gunmen killed four villagers.", "attack"),
+    ("Russia's defence ministry said its troops had repelled attacks near Soledar.", "armed_clash"),
 ])
 def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
     assert find_triggers(sentence)[0].subtype == subtype
@@ -54,6 +58,8 @@ def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
     "Russian planes were used to try to shoot down aircraft.",
     "Any aircraft that violates our airspace must be shot down.",
     "The regime and forces loyal to Assad, backed by Russian airstrikes, sought support.",
+    "Troops may attack the village within days.",
+    "The army said it would repel any attack.",
 ])
 def test_no_trigger_for_threats_negations_and_support(sentence: str) -> None:
     assert find_triggers(sentence) == []
