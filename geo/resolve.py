@@ -45,6 +45,9 @@ _CAPITAL = 0.15
 _DIRECTION = r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)"
 _CONTAINER_GAP = re.compile(r"^\s*(?P<rel>,\s*near|,\s*in|,\s*outside(?:\s+of)?|,|\(|near|in|outside(?:\s+of)?)\s*"
                             r"(?:the\s+)?" + _DIRECTION + r"*$", re.IGNORECASE)
+#: "the Mayo district of southern Khartoum": after a name with one of these generic words, "of" says "in"
+_OF_GAP = re.compile(r"^\s*of\s+(?:the\s+)?" + _DIRECTION + r"*$", re.IGNORECASE)
+_SUBAREA_CUES = frozenset("district neighbourhood neighborhood quarter suburb area camp village town".split())
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+(?P<last>and|or))\s+$", re.IGNORECASE)
 _POSSESSIVE_GAP = re.compile(r"^['’]s\s+" + _DIRECTION + r"*$", re.IGNORECASE)
 #: Words stripped from a name the gazetteer lacks, to place it by its core ("Lake Erie", "Swat Valley").
@@ -54,6 +57,8 @@ _CORE_DROP_LAST = frozenset("valley bay parish lake delta island islands peninsu
                             "region province state district county governorate municipality area".split())
 _AREA_KINDS = frozenset({"country", "admin1", "admin2", "region", "island", "continent"})
 _COARSE_KINDS = frozenset({"country", "continent", "sea"})
+#: Kinds too wide to lie in a named place or to stand in for one ("deter Russia in Idlib")
+_WIDE_KINDS = frozenset({"country", "continent", "sea", "region", "river", "border"})
 #: Kinds whose English names take "the" ("the Sahel", "the Caucasus", "the Nile"), and the bonus of a reading of
 #: such a kind when the text writes the name so; a province or a town is rarely named with it.
 _DEFINITE_KINDS = frozenset({"region", "sea", "river", "mountain"})
@@ -81,6 +86,23 @@ class _Group:
     confidence: float = 0.0
     partial: bool = False
     kinds: tuple[str, ...] = ()  # the kinds its generic term asks for ("river" in "the Shabelle river")
+
+
+def _stand_in(group: _Group, groups: Sequence[_Group]) -> Place | None:
+    """The finest place below country level that the text says ``group``'s name lies in ("X in Y", "X, Y", "the X
+    district of Y"), resolved by a real spelling with some confidence, when none of the name's readings lies there
+    and the name is not one of a list; ``None`` otherwise."""
+    if any(group.contained) or group.listed:
+        return None
+    places = []
+    for k, relation in sorted(group.containers):
+        other = groups[k]
+        if relation != "in" or not other.candidates or other.confidence < 0.5:
+            continue
+        chosen = other.candidates[other.choice]
+        if chosen.match.score >= 0.95 and chosen.place.country and chosen.place.kind not in _WIDE_KINDS:
+            places.append(chosen.place)
+    return min(places, key=lambda p: p.kind != "populated_place") if places else None
 
 
 def _key(phrase: str) -> str:
@@ -226,7 +248,7 @@ class Resolver:
         fixed_places = [r.place for r in results if r is not None and r.place is not None]
         self._rank(groups, fixed_places)
         for group in groups:
-            resolution = self._resolution(group)
+            resolution = self._resolution(group, _stand_in(group, groups))
             for index in group.mentions:
                 results[index] = resolution
         return [r if r is not None else Resolution(None) for r in results]
@@ -284,8 +306,8 @@ class Resolver:
             found = _CONTAINER_GAP.match(between)
             if found and found.group("rel") in (",", "(") and (_is_area(groups[inner]) or index in listed):
                 found = None  # "in Russia, Romania and Macedonia", "Missouri, Ohio, Oregon and Utah": a list
-            if found:
-                relation = "near" if "near" in found.group("rel").lower() else "in"
+            if found or (mentions[index].cue in _SUBAREA_CUES and _OF_GAP.match(between)):
+                relation = "near" if found and "near" in found.group("rel").lower() else "in"
                 groups[inner].containers.add((outer, relation))
                 if relation == "in":
                     groups[outer].contents.add(inner)
@@ -418,8 +440,12 @@ class Resolver:
              + (1.5 if group.contained[k] else 0.0) - 1.0)
         return 1.0 / (1.0 + math.exp(-x))
 
-    def _resolution(self, group: _Group) -> Resolution:
+    def _resolution(self, group: _Group, stand_in: Place | None = None) -> Resolution:
+        """The resolution of a ranked group; ``stand_in``: the place the text says it lies in, which stands in for
+        it when it has no reading there (see :func:`_stand_in`)."""
         if not group.candidates:
+            if stand_in is not None:  # "Seytenga, in Burkina Faso's Seno province": somewhere in Seno
+                return Resolution(stand_in, (), "partial", 0.3, 1.0)
             return Resolution(None, (), "abstain", 0.0)
         k = group.choice
         order = sorted(range(len(group.candidates)), key=lambda i: -group.scores[i])
@@ -427,6 +453,10 @@ class Resolver:
                                        round(group.scores[i], 4)) for i in order if i != k)[:3]
         candidate = group.candidates[k]
         evidence = 1.0 if group.contained[k] else group.evidence[k]
+        if stand_in is not None and candidate.place.kind not in _WIDE_KINDS and (
+                candidate.place.country != stand_in.country) and group.support[k] < 0.2:
+            # "the Mayo district of southern Khartoum": no Mayo in Sudan is known (County Mayo is in Ireland)
+            return Resolution(stand_in, (candidate, *alternatives)[:3], "partial", 0.5 * group.confidence, 1.0)
         if group.partial:
             return Resolution(candidate.place, alternatives, "partial", 0.5 * group.confidence, evidence)
         if group.contained[k]:

@@ -24,6 +24,22 @@ def test_containment_is_decisive(geoparser) -> None:  # type: ignore[no-untyped-
     assert alone.resolution.confidence < found.resolution.confidence
 
 
+def test_a_place_the_text_puts_in_another_stands_in_when_no_reading_lies_there(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """"the Mayo district of Khartoum": the gazetteer knows no Mayo in Sudan (County Mayo is in Ireland); the
+    district is somewhere in Khartoum, which stands in for it (method "partial")."""
+    mayo = _place(geoparser, "Shells hit a market in the Mayo district of southern Khartoum, the Sudan Doctors' "
+                             "Union said.", "Mayo")
+    assert (mayo.place.name, mayo.place.country, mayo.resolution.method) == ("Khartoum", "SD", "partial")
+    stroud = _place(geoparser, "The car was pulled over on Highway 11 in Stroud, Ontario, on Friday.", "Stroud")
+    assert (stroud.place.kind, stroud.place.country, stroud.resolution.method) == ("admin1", "CA", "partial")
+    # counter-examples: a country is not put in a town ("deter Russia in Idlib"), and a reading inside the
+    # container is chosen as before
+    russia = _place(geoparser, "Turkey asked for air-defence missiles to deter Russia in Idlib.", "Russia")
+    assert (russia.place.kind, russia.place.country) == ("country", "RU")
+    ayvacik = _place(geoparser, "Another group arrived at the coast of Ayvacik in Canakkale.", "Ayvacik")
+    assert (ayvacik.place.admin1, ayvacik.resolution.method) == ("Çanakkale", "containment")
+
+
 def test_congo_is_the_congo_the_text_is_about(geoparser) -> None:  # type: ignore[no-untyped-def]
     east = _place(geoparser, "Troops clashed with rebels near Goma, the capital of North Kivu province in eastern "
                              "Congo.", "Congo")
@@ -34,12 +50,12 @@ def test_congo_is_the_congo_the_text_is_about(geoparser) -> None:  # type: ignor
 
 def test_a_feature_no_one_knows_is_no_look_alike_of_another_kind(geoparser) -> None:  # type: ignore[no-untyped-def]
     """No river Shabelle and no district Hodan are known: a town spelt like them far away (Sabile, Latvia; Houdan,
-    France) is no answer, and the name stays unresolved."""
+    France) is no answer; the river stays unresolved, the district is somewhere in Mogadishu."""
     river = _place(geoparser, "Floods displaced thousands in Beledweyne, on the Shabelle river in central Somalia.",
                    "Shabelle")
     assert (river.place, river.resolution.method) == (None, "abstain")
     district = _place(geoparser, "A car bomb exploded in Mogadishu's Hodan district on Saturday.", "Hodan")
-    assert district.place is None
+    assert (district.place.name, district.resolution.method) == ("Mogadishu", "partial")  # not Houdan: the city
     # counter-examples: a feature of the kind asked for, and a town asked for by its own name
     euphrates = _place(geoparser, "Heavy fighting was reported near the Euphrates river east of Raqqa.", "Euphrates")
     assert euphrates.place.kind == "river"
