@@ -455,8 +455,10 @@ class Resolver:
         evidence = 1.0 if group.contained[k] else group.evidence[k]
         if stand_in is not None and candidate.place.kind not in _WIDE_KINDS and (
                 candidate.place.country != stand_in.country) and group.support[k] < 0.2:
-            # "the Mayo district of southern Khartoum": no Mayo in Sudan is known (County Mayo is in Ireland)
-            return Resolution(stand_in, (candidate, *alternatives)[:3], "partial", 0.5 * group.confidence, 1.0)
+            # "the Mayo district of southern Khartoum": no Mayo in Sudan is known (County Mayo is in Ireland); the
+            # support stays the name's own, so that a weak mention ("Santiago's Plaza Italia") is not kept by it
+            return Resolution(stand_in, (candidate, *alternatives)[:3], "partial", 0.5 * group.confidence,
+                              group.support[k])
         if group.partial:
             return Resolution(candidate.place, alternatives, "partial", 0.5 * group.confidence, evidence)
         if group.contained[k]:

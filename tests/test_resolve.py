@@ -38,6 +38,9 @@ def test_a_place_the_text_puts_in_another_stands_in_when_no_reading_lies_there(g
     assert (russia.place.kind, russia.place.country) == ("country", "RU")
     ayvacik = _place(geoparser, "Another group arrived at the coast of Ayvacik in Canakkale.", "Ayvacik")
     assert (ayvacik.place.admin1, ayvacik.resolution.method) == ("Çanakkale", "containment")
+    # a mention the document does not back is not kept by its stand-in ("Plaza" of "Santiago's Plaza Italia")
+    found = geoparser.parse("Police fired tear gas at protesters in Santiago's Plaza Italia, Chile's capital.")
+    assert [m.mention.text for m in found] == ["Santiago", "Chile"]
 
 
 def test_congo_is_the_congo_the_text_is_about(geoparser) -> None:  # type: ignore[no-untyped-def]
