@@ -82,9 +82,10 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
 )
 _COMPILED = tuple((subtype, strength, re.compile(p, re.IGNORECASE)) for subtype, strength, p in _PATTERNS)
 
-#: Words that make what follows hypothetical or future.
+#: Words that make what follows hypothetical or future. "will", "can" and "may" count in lower case only: "Will",
+#: "Can" and "May" open names ("Can Dündar", "Will Smith") and dates ("May 14").
 _IRREALIS = re.compile(
-    r"\b(?:will|would|could|might|(?-i:may)(?!\s+\d)|shall|can|threat(?:en|ened|ens)?\s+to|vow(?:ed|s)?|pledg(?:ed|es)?\s+to"
+    r"\b(?:(?-i:will|can)|would|could|might|(?-i:may)(?!\s+\d)|shall|threat(?:en|ened|ens)?\s+to|vow(?:ed|s)?|pledg(?:ed|es)?\s+to"
     r"|promis(?:ed|es)?\s+to|plan(?:s|ned)?\s+to|intend(?:s|ed)?\s+to|intention|desire|wish(?:es)?\s+to|if|unless"
     r"|in\s+order\s+to|aim(?:s|ed)?\s+to|seeks?\s+to|urg(?:ed|es|ing)|call(?:ed|s)?\s+(?:on|for)|to\s+try\s+to"
     r"|tries\s+to|trying\s+to|must|need\s+to|ready\s+to|prepar(?:ed|ing)\s+to|risk|prevent|avert(?:ed)?|deter|stop|halt|should"

@@ -46,6 +46,8 @@ def test_sentences_keep_offsets_and_abbreviations() -> None:
     ("KYIV, May 14 (Reuters) - Russian missiles struck a residential district of Kharkiv on Sunday.", "shelling"),
     ("On May 3, gunmen killed four villagers.", "attack"),
     ("Russia's defence ministry said its troops had repelled attacks near Soledar.", "armed_clash"),
+    # names that are modals in lower case: "Can Dündar", "Will Smith"
+    ("Can Dundar said police detained 20 journalists in Istanbul.", "arrest"),
 ])
 def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
     assert find_triggers(sentence)[0].subtype == subtype
@@ -59,6 +61,7 @@ def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
     "Any aircraft that violates our airspace must be shot down.",
     "The regime and forces loyal to Assad, backed by Russian airstrikes, sought support.",
     "Troops may attack the village within days.",
+    "Police can detain suspects for 48 hours.",
     "The army said it would repel any attack.",
 ])
 def test_no_trigger_for_threats_negations_and_support(sentence: str) -> None:
