@@ -48,6 +48,9 @@ _CONTAINER_GAP = re.compile(r"^\s*(?P<rel>,\s*near|,\s*in|,\s*outside(?:\s+of)?|
 #: "the Mayo district of southern Khartoum": after a name with one of these generic words, "of" says "in"
 _OF_GAP = re.compile(r"^\s*of\s+(?:the\s+)?" + _DIRECTION + r"*$", re.IGNORECASE)
 _SUBAREA_CUES = frozenset("district neighbourhood neighborhood quarter suburb area camp village town".split())
+#: Names that many cities give a part of themselves: "the Old City of Aleppo" is in Aleppo, whatever Old City the
+#: gazetteer knows (Jerusalem's)
+_CITY_PART_NAMES = frozenset({"old city", "old town", "old quarter", "city centre", "city center", "downtown"})
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+(?P<last>and|or))\s+$", re.IGNORECASE)
 _POSSESSIVE_GAP = re.compile(r"^['’]s\s+" + _DIRECTION + r"*$", re.IGNORECASE)
 #: Words stripped from a name the gazetteer lacks, to place it by its core ("Lake Erie", "Swat Valley").
@@ -302,11 +305,16 @@ class Resolver:
             inner, outer = group_of(index), group_of(index + 1)
             if inner is None or outer is None or inner == outer:
                 continue
-            between = text[mentions[index].phrase_end:mentions[index + 1].phrase_start]
+            after = mentions[index + 1]
+            # a phrase may reach back into this name ("the Old City of Aleppo": "City of Aleppo"): then the gap
+            # ends where the next name starts
+            between = text[mentions[index].phrase_end:after.phrase_start if after.phrase_start >= mentions[
+                index].phrase_end else after.start]
             found = _CONTAINER_GAP.match(between)
             if found and found.group("rel") in (",", "(") and (_is_area(groups[inner]) or index in listed):
                 found = None  # "in Russia, Romania and Macedonia", "Missouri, Ohio, Oregon and Utah": a list
-            if found or (mentions[index].cue in _SUBAREA_CUES and _OF_GAP.match(between)):
+            if found or ((mentions[index].cue in _SUBAREA_CUES or _key(mentions[index].text) in _CITY_PART_NAMES)
+                         and _OF_GAP.match(between)):
                 relation = "near" if found and "near" in found.group("rel").lower() else "in"
                 groups[inner].containers.add((outer, relation))
                 if relation == "in":
