@@ -54,6 +54,12 @@ def parse_number(text: str) -> int | None:
 
 _NUMBER = re.compile(r"\b" + _QUAL + r"(" + _NUM + r")\b", re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"\s*(?:-|km|kilomet|mile|year|day|hour|week|month|percent|%)", re.IGNORECASE)
+_AFTER_A_VERB = re.compile(r"\b(?:killed|killing|kills|left|injuring|wounding|injured|wounded)\s+[“\"‘']?" + _QUAL
+                           + r"$", re.IGNORECASE)
+_MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
+#: A day of a date, not a figure: "March 5", "5 March", "Mar. 5"
+_MONTH_BEFORE = re.compile(r"\b(?:" + _MONTH_WORDS + r")\.?\s+$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTH_WORDS + r")\b", re.IGNORECASE)
 
 
 def _figures(sentence: str, verb: str, verb_first: str) -> list[int]:
@@ -61,17 +67,20 @@ def _figures(sentence: str, verb: str, verb_first: str) -> list[int]:
     ("killing 11")."""
     numbers = [(m.start(1), m.end(1), parse_number(m.group(1))) for m in _NUMBER.finditer(sentence)
                if not _UNIT_AFTER.match(sentence[m.end(1):])
-               and not re.search(r"\b(?:including|among them|of whom|of them)\s+$", sentence[:m.start()])]
+               and not re.search(r"\b(?:including|among them|of whom|of them)\s+$", sentence[:m.start()])
+               and not _MONTH_BEFORE.search(sentence[:m.start(1)]) and not _MONTH_AFTER.match(sentence[m.end(1):])]
     found: dict[int, int] = {}
     for match in re.finditer(r"\b" + verb + r"\b", sentence, re.IGNORECASE):
         near = [n for n in numbers if n[1] <= match.start() and n[2] is not None
                 and len(sentence[n[1]:match.start()].split()) <= 6
-                and not re.search(r"[.;:]", sentence[n[1]:match.start()])]
+                and not re.search(r"[.;:]", sentence[n[1]:match.start()])
+                and not _AFTER_A_VERB.search(sentence[:n[0]])]  # "killed 7 and wounded 12": 7 is the killed
         if near:
             total, first = near[-1][2] or 0, near[-1]
             for earlier in reversed([n for n in numbers if n[1] <= first[0] and n[2] is not None]):
                 between = sentence[earlier[1]:first[0]]
-                if not re.fullmatch(r"\s+(?:[\w-]+\s+){0,3}?(?:and|,)\s+", between):
+                if not re.fullmatch(r"\s+(?:[\w-]+\s+){0,3}?(?:and|,)\s+", between) or _AFTER_A_VERB.search(
+                        sentence[:earlier[0]]):
                     break
                 total, first = total + (earlier[2] or 0), earlier   # "Two soldiers and 16 gunmen were killed"
             found[first[0]] = total

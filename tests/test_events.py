@@ -80,6 +80,13 @@ def test_figures_take_the_closest_number_and_skip_subsets() -> None:
     assert casualties("Two soldiers and 16 gunmen were killed in the battle.") == ([18], [])
 
 
+def test_the_day_of_a_date_and_the_figure_of_another_verb_are_no_figures() -> None:
+    assert casualties("GAZA, March 5 (Reuters) - Israeli air strikes killed at least 25 Palestinians.") == ([25], [])
+    assert casualties("May 14 - Four soldiers were killed in an ambush.") == ([4], [])
+    assert casualties("Militants killed 7 and wounded 12 on Friday.") == ([7], [12])
+    assert casualties("The blast killed three people and 14 were wounded.") == ([3], [14])
+
+
 def test_claimants_are_normalised() -> None:
     assert claimants("The Syrian Observatory for Human Rights reported 34 casualties.") == ["SOHR"]
     assert claimants("However, the official Syrian news agency, Syrian Arab News Agency (SANA) denies this.") \
