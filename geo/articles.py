@@ -56,8 +56,14 @@ _SIDECAR_COLUMNS = ("file", "title", "outlet", "url", "published", "language")
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE | re.MULTILINE)
 _MONTHS = {m: i for i, m in enumerate(("january february march april may june july august september october "
                                        "november december").split(), start=1)}
-_DATELINE = re.compile(r"^\s*(\d{1,2})\s+(" + "|".join(_MONTHS) + r"),?\s+(\d{4})\s*$", re.IGNORECASE | re.MULTILINE)
-_DATELINE_US = re.compile(r"^\s*(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4})\s*$",
+#: Before a date line's date: "Published: ", "Updated on "
+_DATELINE_HEAD = r"^\s*(?:(?:published|updated|posted|last updated)(?:\s+on)?:?\s+)?"
+#: After it: a time ("10:45 GMT"), then an outlet or a place after a dash or bar ("June 2, 2023 - Al Jazeera")
+_DATELINE_TAIL = (r"(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+                  r"\s*(?:[-–—|·•]\s*[^\n]{0,80})?$")
+_DATELINE = re.compile(_DATELINE_HEAD + r"(\d{1,2})\s+(" + "|".join(_MONTHS) + r"),?\s+(\d{4})" + _DATELINE_TAIL,
+                       re.IGNORECASE | re.MULTILINE)
+_DATELINE_US = re.compile(_DATELINE_HEAD + r"(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4})" + _DATELINE_TAIL,
                           re.IGNORECASE | re.MULTILINE)
 _SOURCE_LINE = re.compile(r"^\s*Source:\s*([^,\n]+)", re.MULTILINE)
 

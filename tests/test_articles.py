@@ -356,6 +356,21 @@ def test_byline_without_a_year_gives_no_date_and_with_one_gives_the_date() -> No
     assert (with_year.published, with_year.published_from) == (dt.date(2020, 2, 28), "text")
 
 
+@pytest.mark.parametrize(("line", "day"), [
+    ("June 2, 2023 - Al Jazeera", dt.date(2023, 6, 2)),
+    ("Published: 2 June 2023 10:45 GMT", dt.date(2023, 6, 2)),
+    ("Updated on March 5, 2024 | Reuters", dt.date(2024, 3, 5)),
+    ("May 14, 2023", dt.date(2023, 5, 14)),
+])
+def test_a_date_line_may_carry_a_label_a_time_and_an_outlet(line: str, day: dt.date) -> None:
+    article = article_from_text(f"Fighting rages in Khartoum\n\n{line}\n\nHeavy fighting went on.", path="x.txt")
+    assert (article.published, article.published_from) == (day, "text")
+    # counter-example: a sentence that opens with a date is no date line
+    prose = article_from_text("Fighting rages\n\nJune 2, 2023 was the hottest day of the year in the city.\n",
+                              path="x.txt")
+    assert prose.published_from != "text"
+
+
 def test_outlet_order_metadata_then_source_line_then_agency() -> None:
     text = "ANKARA (AA) - Two soldiers were killed in Idlib.\n\nSource: Al Jazeera, News Agencies"
     assert article_from_text(text, path="x.txt").outlet == "Al Jazeera"
