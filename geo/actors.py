@@ -54,8 +54,10 @@ def parse_number(text: str) -> int | None:
 
 _NUMBER = re.compile(r"\b" + _QUAL + r"(" + _NUM + r")\b", re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"\s*(?:-|km|kilomet|mile|year|day|hour|week|month|percent|%)", re.IGNORECASE)
-_AFTER_A_VERB = re.compile(r"\b(?:killed|killing|kills|left|injuring|wounding|injured|wounded)\s+[“\"‘']?" + _QUAL
-                           + r"$", re.IGNORECASE)
+#: Verbs a figure follows ("killing 11", "wounding 12")
+_KILL_FIRST, _HURT_FIRST = r"(?:killed|killing|kills|left)", r"(?:injuring|wounding|injured|wounded)"
+#: Right after such a verb: the figure is that verb's ("killed 7 and wounded 12")
+_AFTER_A_VERB = re.compile(r"\b(?:" + _KILL_FIRST + "|" + _HURT_FIRST + r")\s+[“\"‘']?" + _QUAL + r"$", re.IGNORECASE)
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 #: A day of a date, not a figure: "March 5", "5 March", "Mar. 5"
 _MONTH_BEFORE = re.compile(r"\b(?:" + _MONTH_WORDS + r")\.?\s+$", re.IGNORECASE)
@@ -100,8 +102,8 @@ def casualties(sentence: str) -> tuple[list[int], list[int]]:
     >>> casualties("The attack left at least 34 Turkish soldiers dead.")
     ([34], [])
     """
-    killed = _figures(sentence, _KILL, r"(?:killed|killing|kills|left)")
-    injured = _figures(sentence, _HURT, r"(?:injuring|wounding|injured|wounded)")
+    killed = _figures(sentence, _KILL, _KILL_FIRST)
+    injured = _figures(sentence, _HURT, _HURT_FIRST)
     both = re.search(r"\b(?:killed|dead)\s+and\s+(" + _NUM + r")\s+" + _HURT, sentence, re.IGNORECASE)
     if both and parse_number(both.group(1)) is not None:
         injured.append(parse_number(both.group(1)) or 0)

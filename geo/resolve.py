@@ -305,11 +305,10 @@ class Resolver:
             inner, outer = group_of(index), group_of(index + 1)
             if inner is None or outer is None or inner == outer:
                 continue
-            after = mentions[index + 1]
+            inner_end, after = mentions[index].phrase_end, mentions[index + 1]
             # a phrase may reach back into this name ("the Old City of Aleppo": "City of Aleppo"): then the gap
             # ends where the next name starts
-            between = text[mentions[index].phrase_end:after.phrase_start if after.phrase_start >= mentions[
-                index].phrase_end else after.start]
+            between = text[inner_end:after.phrase_start if after.phrase_start >= inner_end else after.start]
             found = _CONTAINER_GAP.match(between)
             if found and found.group("rel") in (",", "(") and (_is_area(groups[inner]) or index in listed):
                 found = None  # "in Russia, Romania and Macedonia", "Missouri, Ohio, Oregon and Utah": a list
