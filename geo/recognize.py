@@ -31,7 +31,7 @@ from functools import lru_cache
 from gazetteer import Gazetteer
 from gazetteer.model import Candidate
 from gazetteer.matching import is_other_name
-from gazetteer.normalize import NAME_ABBREVIATIONS
+from gazetteer.normalize import ARTICLES, NAME_ABBREVIATIONS
 from geo import cues
 from geo.lexicon import (
     ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, FACILITY_HEADS, INSTITUTION_HEADS, LOCATIVE, MONTHS,
@@ -67,8 +67,9 @@ _NAME_ABBREVIATIONS = frozenset(NAME_ABBREVIATIONS)
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
 _CAPITAL_CODES = frozenset({"PPLC", "PPLA"})
 _NOT_NAMES = MONTHS | WEEKDAYS | NON_PLACE_NAMES | PERSON_TITLES
-#: Arabic articles joined to the next word by a hyphen ("al-Qasr"), inside longer names
-_ARTICLE_PARTICLES = frozenset("al el ad ar as ash at az an ath adh".split())
+#: Arabic articles joined to the next word by a hyphen ("al-Qasr", "ez-Zor"), inside longer names: the gazetteer's
+#: articles but English "the"
+_ARTICLE_PARTICLES = ARTICLES - {"the"}
 
 
 def _major(candidate: Candidate) -> bool:

@@ -414,7 +414,7 @@ def finish_layer(path: Path) -> None:
         conn.execute("PRAGMA cache_size = -262144")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA threads = 2")
-        # the index builds read the table through a memory map, not page by page into the cache: 1M rows 5.3 → 3.5 s
+        # the index builds read the table through a memory map, not page by page into the cache: 1M rows 5.2 → 3.6 s
         conn.execute("PRAGMA mmap_size = 17179869184")  # SQLite caps it at its build's limit (2 GB)
         with _transaction(conn):
             conn.execute(f"CREATE UNIQUE INDEX {LAYER}_id ON {LAYER} (id)")
