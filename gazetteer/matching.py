@@ -71,6 +71,32 @@ def _without_articles(folded: str) -> str:
     return " ".join(w for w in words if w not in ARTICLES) if len(words) > 1 else folded
 
 
+_ARABIC_ARTICLES = ARTICLES - {"the"}
+
+
+def _same_but_articles(name_fold: str, q_fold: str) -> bool:
+    """Whether two folded names differ only in the forms of their Arabic articles, word for word ("jisr al
+    shughur", "jisr ash shughur"); one article at least, and not in the last word.
+
+    >>> _same_but_articles("jisr ash shughur", "jisr al shughur"), _same_but_articles("al bab", "al bab")
+    (True, True)
+    >>> _same_but_articles("tall abyad", "tall al abyad"), _same_but_articles("al quds", "as sudd")
+    (False, False)
+    """
+    words, q_words = name_fold.split(), q_fold.split()
+    if len(words) != len(q_words) or len(words) < 2:
+        return False
+    article = False
+    for word, q_word in zip(words[:-1], q_words[:-1], strict=True):
+        if word != q_word:
+            if word not in _ARABIC_ARTICLES or q_word not in _ARABIC_ARTICLES:
+                return False
+            article = True
+        elif word in _ARABIC_ARTICLES:
+            article = True
+    return article and words[-1] == q_words[-1]
+
+
 def _without_the(folded: str) -> str:
     return " ".join(w for w in folded.split() if w != "the")
 
@@ -222,6 +248,9 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
                 elif kind is None and " the " in f" {name_fold} {q_fold} " and _without_the(name_fold) == \
                         _without_the(q_fold):  # "Democratic Republic of Congo": English drops "the" at will
                     kind, matched, value = "normalized", name, _NORMALIZED
+                elif kind is None and " " in q_fold and _same_but_articles(name_fold, q_fold):
+                    # "al-Shughur" for "ash Shughūr": an Arabic article assimilated or not is one spelling
+                    kind, matched, value = "normalized", name, _SHADOWED if primary is None else _NORMALIZED
                 elif kind is None and (not short or _without_articles(name_fold) == q_bare):  # "Faw", "Al Faw"
                     if q_article is None:
                         q_article = _has_article(q_fold)

@@ -32,6 +32,7 @@ from gazetteer import Gazetteer
 from gazetteer.model import Candidate
 from gazetteer.matching import is_other_name
 from gazetteer.normalize import ARTICLES, NAME_ABBREVIATIONS
+from gazetteer.rank import MATCH_SCORES
 from geo import cues
 from geo.lexicon import (
     ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, FACILITY_HEADS, INSTITUTION_HEADS, LOCATIVE, MONTHS,
@@ -66,6 +67,10 @@ _PREPOSITIONS = (LOCATIVE - {"by", "to"}) | {"of"}
 _NAME_ABBREVIATIONS = frozenset(NAME_ABBREVIATIONS)
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
 _CAPITAL_CODES = frozenset({"PPLC", "PPLA"})
+#: A transliteration match of a town this big needs no backing from the rest of the text.
+_BIG_TOWN = 100_000
+_LOOSE_SCORE = MATCH_SCORES["loose"]
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 _NOT_NAMES = MONTHS | WEEKDAYS | NON_PLACE_NAMES | PERSON_TITLES
 #: Arabic articles joined to the next word by a hyphen ("al-Qasr", "ez-Zor"), inside longer names: the gazetteer's
 #: articles but English "the"
@@ -78,6 +83,15 @@ def _major(candidate: Candidate) -> bool:
     if candidate.match.score < 0.95:
         return False
     return place.kind in _MAJOR or place.feature_code in _CAPITAL_CODES or place.population >= 500_000
+
+
+def _big_by_spelling(candidate: Candidate) -> bool:
+    """A big town matched by a transliteration of its name ("Hodeidah" for Al Ḩudaydah): news spells such towns
+    in ways the gazetteer may not list; after "in" or "near", the spelling alone is enough evidence (a person's
+    name that is a loose spelling of a town's, "Putin" of Putian, is seldom written there)."""
+    place = candidate.place
+    return (candidate.match.score >= _LOOSE_SCORE and place.kind == "populated_place"
+            and (place.population >= _BIG_TOWN or place.feature_code == "PPLC"))
 
 
 def _dominant(candidate: Candidate, *, abbreviation: bool = False) -> bool:
@@ -375,7 +389,11 @@ class Recognizer:
         # a loose spelling match, or a lone capitalised word where capitals say nothing ("Shelling hit…"),
         # is a place only if the document backs it
         initial = i == j and (tokens[i].initial or tokens[i].headline)
-        weak = (best.match.score < 0.95 or initial) and not _major(best)
+        # "in Hodeidah", but not "in Putin's view"
+        after_locative = (i > 0 and tokens[i - 1].lower in LOCATIVE and tokens[i].gap == " "
+                          and not _POSSESSIVE_AFTER.match(text, end))
+        weak = (best.match.score < 0.95 or initial) and not _major(best) and not (after_locative
+                                                                                 and _big_by_spelling(best))
         mention = self._with_cues(text, Mention(start, end, text[start:end], start, end, role=role))
         opener = tokens[i - 1] if i > 0 else None
         if (mention.cue is None and opener is not None and opener.lower in _FEATURE_OPENERS and opener.cap

@@ -66,6 +66,9 @@ _WIDE_KINDS = frozenset({"country", "continent", "sea", "region", "river", "bord
 #: such a kind when the text writes the name so; a province or a town is rarely named with it.
 _DEFINITE_KINDS = frozenset({"region", "sea", "river", "mountain"})
 _DEFINITE = 0.2
+#: How much a division named after a town inside it falls behind that town when the name is written bare, and how
+#: close to the division's point the town must be when the gazetteer gives it no division.
+_TOWN_FIRST, _SEAT_KM = 0.1, 50.0
 _THE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
 
 
@@ -106,6 +109,16 @@ def _stand_in(group: _Group, groups: Sequence[_Group]) -> Place | None:
         if chosen.match.score >= 0.95 and chosen.place.country and chosen.place.kind not in _WIDE_KINDS:
             places.append(chosen.place)
     return min(places, key=lambda p: p.kind != "populated_place") if places else None
+
+
+def _named_after(division: Place, town: Place) -> bool:
+    """Whether ``division`` bears the name of ``town``, a town inside it: the town's division is this one, or (when
+    the gazetteer does not say) the town lies within :data:`_SEAT_KM` of the division's point."""
+    if town.country != division.country or _area_name(town.name) != _area_name(division.name):
+        return False
+    if town.admin1:
+        return division.kind == "admin1" and _area_name(town.admin1) == _area_name(division.name)
+    return distance_km(town.lat, town.lon, division.lat, division.lon) < _SEAT_KM
 
 
 def _key(phrase: str) -> str:
@@ -382,6 +395,10 @@ class Resolver:
                  if c.place.kind != "admin1" and c.place.admin1
                  and (_area_name(c.place.admin1) == _area_name(c.place.name)
                       or (c.place.country, _area_name(c.place.admin1)) in divisions)}
+        # divisions named after a town the name also reads as ("Rafah", "Kherson"): news names the town by the bare
+        # name and the division with its word ("Rafah governorate"), so the town comes first unless a cue asks
+        towns = [] if group.kinds else [c.place for c in group.candidates
+                                        if c.place.kind == "populated_place" and c.match.score >= 0.95]
         for k, candidate in enumerate(group.candidates):
             place = candidate.place
             share = countries.get(place.country or "", 0.0) / total
@@ -410,8 +427,11 @@ class Resolver:
                                  for m in mates) >= len(mates):
                 evidence += 0.2  # of a kind with most of the names listed with it
             support = evidence * match ** 2
-            value = candidate.score + _PRIOR * place.prominence + support - (candidate.match.score - match)
             real = candidate.match.score >= 0.95  # a real spelling of the name, not a loose transliteration
+            # the prior counts prominence once more, in full for a real spelling only: a loose transliteration of a
+            # capital ("Bienne" for Vienna) does not outrank the towns that bear the name itself ("Beni")
+            prior = _PRIOR * place.prominence * (1.0 if real else candidate.match.score)
+            value = candidate.score + prior + support - (candidate.match.score - match)
             if place.kind in _COARSE_KINDS and real:
                 value += 0.25
             elif place.feature_code == "PPLC" and real:
@@ -429,6 +449,8 @@ class Resolver:
                     contained = True
                 elif container.kind in _AREA_KINDS or relation == "near":
                     value -= 0.3
+            if towns and place.kind in ("admin1", "admin2") and any(_named_after(place, town) for town in towns):
+                value -= _TOWN_FIRST
             if group.definite and place.kind in _DEFINITE_KINDS and real:
                 value += _DEFINITE  # "from the Sahel towards coastal states": the region, not Burkina Faso's Sahel
             if group.metonym and (place.feature_code == "PPLC" or place.kind == "country"):

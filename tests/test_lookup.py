@@ -314,3 +314,13 @@ def test_short_names_written_without_their_article(full_gazetteer: Gazetteer) ->
     place = full_gazetteer.lookup("Faw")[0].place
     assert place.country == "IQ" and place.lat == pytest.approx(29.98, abs=0.1)
     assert all(c.place.country != "WS" for c in full_gazetteer.lookup("US"))
+
+
+def test_an_arabic_article_assimilated_or_not_is_one_spelling(full_gazetteer: Gazetteer) -> None:
+    """News writes "Jisr al-Shughur" for GeoNames' "Jisr ash Shughūr": the article's assimilation is a spelling,
+    not another name, so the match is a normalized one, as good as a diacritic."""
+    best = full_gazetteer.lookup("Jisr al-Shughur")[0]
+    assert best.place.country == "SY" and best.match.type == "normalized" and best.match.score >= 0.95
+    # counter-example: an article where the name has none is still only a loose match
+    best = full_gazetteer.lookup("Tall al-Abyad")[0]
+    assert best.match.score < 0.95

@@ -81,6 +81,18 @@ def test_an_alternate_name_unlike_the_place_s_own_needs_the_document_s_support(r
     assert _names(recognizer, "Troops fought their way into Saraqeb on Monday.") == ["Saraqeb"]
 
 
+def test_a_big_town_by_a_loose_spelling_after_in(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """News spells Al Ḩudaydah "Hodeidah" and Al Qāmishlī "Qamishli", loose transliterations of the gazetteer's
+    names; after "in" or "near", a town of 100,000 people or more needs no other place in the text to back it."""
+    found = recognizer.parser.parse("Fighting continued in Hodeidah on Monday.")
+    assert [(m.mention.text, m.place.country, m.place.kind) for m in found] == [
+        ("Hodeidah", "YE", "populated_place")]
+    assert _names(recognizer, "A car bomb went off near Qamishli, residents said.") == ["Qamishli"]
+    # counter-examples: a person's name that loosely spells a town's (Putian), written after "in" or elsewhere
+    assert _names(recognizer, "In Putin's view, the talks had failed.") == []
+    assert _names(recognizer, "Putin met the Turkish delegation on Monday.") == []
+
+
 def test_a_word_after_an_article_inside_a_longer_name_is_no_place(recognizer) -> None:  # type: ignore[no-untyped-def]
     """"Bustan al-Qasr" (a district of Aleppo the gazetteer lacks) is no "Qasr" (Al Qasr, Jordan); "Bab el-Oued"
     (Algiers) is no El Oued."""

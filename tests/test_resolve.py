@@ -201,6 +201,30 @@ def test_prominence_wins_without_context(geoparser) -> None:  # type: ignore[no-
     assert texan.place.country == "US" and texan.resolution.method == "containment"
 
 
+def test_a_loose_spelling_of_a_capital_does_not_outrank_the_name_s_own_bearers(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """"Beni" is the name of a town in DR Congo and a department of Bolivia; Vienna's alternate name "Bienne" is
+    only a loose transliteration of it, and Vienna's prominence alone does not make it the answer."""
+    found = _place(geoparser, "Fighting was reported in Beni on Monday.", "Beni")
+    assert found.place.name == "Beni" and found.place.country in ("CD", "BO")
+    congo = _place(geoparser, "Fighting was reported in Beni, near Butembo, in North Kivu.", "Beni")
+    assert (congo.place.country, congo.place.kind) == ("CD", "populated_place")
+    # counter-example: with no bearer of the name itself, the loose spelling of a big town stands
+    assert _place(geoparser, "Fighting continued in Hodeidah on Monday.", "Hodeidah").place.country == "YE"
+
+
+def test_a_bare_name_is_the_town_before_the_division_named_after_it(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """GeoNames gives Rafah, Nablus and Gaza no first-level division, and their governorates bear the same names;
+    written bare, the name is the town, as Kherson and Idlib are."""
+    for text, name in (("Israeli air strikes hit Rafah overnight, medics said.", "Rafah"),
+                       ("Troops raided a refugee camp in Nablus on Monday.", "Nablus"),
+                       ("Russian shelling hit Kherson on Sunday.", "Kherson")):
+        found = _place(geoparser, text, name)
+        assert found.place.kind == "populated_place", (name, found.place)
+    # counter-example: the division's word asks for the division
+    found = _place(geoparser, "Gunmen kidnapped 20 students in Kaduna state.", "Kaduna")
+    assert (found.place.country, found.place.kind) == ("NG", "admin1")
+
+
 def test_metonym_prefers_the_capital(geoparser) -> None:  # type: ignore[no-untyped-def]
     found = _place(geoparser, "Washington has refused the requests in the past.", "Washington")
     assert found.mention.role == "metonym" and found.place.feature_code == "PPLC"
