@@ -187,6 +187,9 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
     for match in _FORCE.finditer(sentence):
         phrase = match.group().strip()
         words = phrase.split()
+        joins = [k for k, word in enumerate(words) if word.lower() in ("and", "or", "but")]
+        if joins:  # "Saraqeb and Turkish drones": the actor is after the conjunction
+            words = words[joins[-1] + 1:]
         while words and not (words[0][:1].isupper() or words[0].lower() in ("pro-government", "government", "regime")
                              or re.search(r"-backed", words[0])):
             words.pop(0)
@@ -220,7 +223,9 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
     victim = re.compile(r"^\s*(?:(?:were|was|have been|had been|been|being|are|is)\b[^.;]{0,40}?\s"
                         r"(?:killed|wounded|injured|targeted|hit|downed|shot|attacked|struck)|(?:killed|dead|"
                         r"wounded|injured)\b)", re.IGNORECASE)
-    before = [a for a in found if a.end <= trigger_start and a is not by]
+    # an actor whose last word opens the trigger ("Russian jets" of "jets bombed") is still before it
+    before = [a for a in found if a is not by and (a.end <= trigger_start or (
+        a.start < trigger_start and len(sentence[trigger_start:a.end].split()) == 1))]
     after = [a for a in found if a.start >= trigger_start and a is not by]
     passive_subject = next((a for a in reversed(before) if victim.match(sentence[a.end:])), None)
     if by is not None:

@@ -63,7 +63,9 @@ def precision_of(place: Place, relation: str) -> str:
 
 
 def _usable(item: ResolvedMention) -> bool:
-    return item.place is not None and item.mention.role in ("literal", "metonym") and not item.mention.weak
+    """A place the event may be at. A weak mention (a loose spelling, "Jisr al-Shughur" for Jisr ash Shughūr) is one
+    too: the geoparser keeps it only when the document supports it."""
+    return item.place is not None and item.mention.role in ("literal", "metonym")
 
 
 _NOT_A_PLACE_AFTER = re.compile(r"^\s+(?:has|have|had|is|was|will|would|says|said|launch(?:es|ed)|fail(?:s|ed)"
@@ -212,7 +214,7 @@ def focus_place(mentions: Sequence[ResolvedMention]) -> Place | None:
     counts: Counter[str] = Counter()
     places: dict[str, Place] = {}
     for item in mentions:
-        if item.place is not None and item.mention.role == "literal" and not item.mention.weak:
+        if item.place is not None and item.mention.role == "literal":
             counts[item.place.id] += 1
             places[item.place.id] = item.place
     finer = [(n, pid) for pid, n in counts.items() if places[pid].kind not in ("country", "continent", "sea")]

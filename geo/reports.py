@@ -151,6 +151,9 @@ _DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:\S+\s+){0,2}?(?:attack|strike|
                        r"shelling|assault)s?\b", re.IGNORECASE)
 _PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|been)\s+(?:\w+\s+)?$", re.IGNORECASE)
 #: A clause that happens at the same time as its neighbour: "... were killed when an air strike hit a school".
+#: "and" joining two clauses ("…bombed Saraqeb and Turkish drones struck Nayrab", "…in Ariha, and shelling…").
+_AND = re.compile(r",?\s+and\s+", re.IGNORECASE)
+_AND_END = re.compile(r",?\s+and\s+\Z", re.IGNORECASE)
 _SIMULTANEOUS = re.compile(r"(?:when|as|while)\s", re.IGNORECASE)
 #: A sentence whose time is the previous sentence's: "Shortly after this, ...", "The ministry added that ...".
 _CONTINUES = re.compile(r"[\s“\"]*(?:shortly|soon|moments|minutes|hours|several hours|later|the announcement came|"
@@ -174,6 +177,33 @@ def _clauses(sentence: Sentence) -> list[tuple[int, int]]:
                 cuts.add(close + 1)
     ordered = sorted(cuts)
     return [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b > a]
+
+
+def _coordinated(sentence: Sentence, clauses: list[tuple[int, int]], triggers: Sequence[Trigger],
+                 mentions: Sequence[ResolvedMention]) -> list[tuple[int, int]]:
+    """``clauses`` with each cut again before an "and" that opens another event: a trigger of another subtype (not
+    a casualty word, which tells the first event's toll) and a place of its own after the "and", and a place before
+    it ("Russian jets bombed Saraqeb and Turkish drones struck Nayrab"; not "air strikes hit Ariha and killed five").
+    Two reports of one subtype in a sentence stay one: a report's id is that of its sentence and subtype."""
+    places = [m.mention.start - sentence.start for m in mentions
+              if m.place is not None and m.mention.role == "literal"
+              and sentence.start <= m.mention.start < sentence.end]
+    out: list[tuple[int, int]] = []
+    for begin, stop in clauses:
+        inside = [t for t in triggers if begin <= t.start < stop]
+        for match in _AND.finditer(sentence.text, begin, stop):
+            cut = match.end()
+            before = [t for t in inside if t.start < match.start()]
+            after = [t for t in inside if t.start >= cut]
+            if not before or not after or after[0].subtype in _WEAK or after[0].subtype == before[0].subtype:
+                continue
+            following = min((t.start for t in after[1:]), default=stop)
+            if any(begin <= at < match.start() for at in places) and any(cut <= at < following for at in places):
+                out.append((begin, cut))
+                begin = cut
+                inside = after
+        out.append((begin, stop))
+    return out
 
 
 def _surnames(names: Sequence[str]) -> dict[str, str]:
@@ -217,7 +247,7 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
             continue
         previous, before = (before, sentence_dates) if sentence_dates else (before, before)
         done: set[str] = set()
-        clauses = _clauses(sentence)
+        clauses = _coordinated(sentence, _clauses(sentence), triggers, mentions)
         busy = [(a, b) for a, b in clauses if any(a <= t.start < b for t in triggers)]
         free_dates = [d for d in sentence_dates if not any(a <= d.start - sentence.start < b for a, b in busy)]
         if len(sentence.text.split()) < 4 and not re.search(r"\d", sentence.text):
@@ -228,7 +258,9 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
             trigger = next(t for t in triggers if begin <= t.start < stop)
             own = [d for d in sentence_dates if begin <= d.start - sentence.start < stop]
             for other in (busy[number - 1] if number else None, busy[number + 1] if number + 1 < len(busy) else None):
-                if other and not own and _SIMULTANEOUS.match(sentence.text[max(begin, other[0]):]):
+                # "… when X", and "X on Sunday and Y": the other clause's date is this one's too
+                if other and not own and (_SIMULTANEOUS.match(sentence.text[max(begin, other[0]):]) or _AND_END.search(
+                        sentence.text[min(begin, other[0]):min(stop, other[1])])):
                     own = [d for d in sentence_dates if other[0] <= d.start - sentence.start < other[1]]
             usable = [d for d in own + free_dates if _attached(sentence.text, d.start - sentence.start,
                                                                d.end - sentence.start, trigger)]

@@ -178,6 +178,28 @@ def test_other_region_and_other_news(extractor: EventExtractor) -> None:
     assert report.actor1 == "Military Forces of Russia" and report.actor2 and report.actor2.startswith("Civilians")
 
 
+def test_two_events_joined_by_and_are_two_reports(extractor: EventExtractor) -> None:
+    """A sentence may tell two events, each with its trigger, place and actor: after "and" they are two reports,
+    and a date given once dates both."""
+    reports = _reports(extractor, "Russian jets bombed Saraqeb and Turkish drones struck Nayrab on Sunday.")
+    assert [(r.subtype, r.place.name[:3], r.actor1, r.date) for r in reports] == [
+        ("air_strike", "Sar", "Military Forces of Russia", dt.date(2020, 3, 1)),
+        ("drone_strike", "An ", "Military Forces of Turkey", dt.date(2020, 3, 1))]
+    reports = _reports(extractor, "Airstrikes killed five people in Ariha on Friday, and shelling wounded three in "
+                                  "Jisr al-Shughur.")
+    assert [(r.subtype, r.place.name[:3], r.fatalities, r.injured) for r in reports] == [
+        ("air_strike", "Arī", 5, None), ("shelling", "Jis", None, 3)]
+    # counter-examples: a casualty verb after "and" tells the first event's toll; a name before the trigger's verb
+    # is not an actor that precedes it ("The RSF attacked an army base": the army is the target)
+    # a loose spelling the text supports ("Kafr Nabouda" for Kafr Nabūdah, in Hama) is the event's place
+    (report,) = _reports(extractor, "Shelling killed four civilians in Kafr Nabouda in Hama province on Monday.")
+    assert report.place.name == "Kafr Nabūdah" and report.geo_precision == "settlement"
+    (report,) = _reports(extractor, "Air strikes hit Ariha on Friday and killed five civilians.")
+    assert (report.subtype, report.fatalities) == ("air_strike", 5)
+    (report,) = _reports(extractor, "The RSF attacked an army base in El Obeid on Thursday.", "2023-06-02")
+    assert report.actor1 != "Military Forces of Sudan"
+
+
 # -- merging and records ---------------------------------------------------------------------------------------
 
 def _article(text: str, name: str, outlet: str, published: str):  # type: ignore[no-untyped-def]
