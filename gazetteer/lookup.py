@@ -21,7 +21,7 @@ from gazetteer.config import default_cache_dir, packs_from_env
 from gazetteer.errors import GazetteerError, IndexCorruptError
 from gazetteer.imported import ImportReport, ImportStore
 from gazetteer.index import SCHEMA_VERSION, NameIndex, ensure_index, keys_path
-from gazetteer.matching import Overlay, Rows, Search, exact_matches, fuzzy_matches
+from gazetteer.matching import Overlay, Rows, Search, exact_matches, fuzzy_matches, plain_matches
 from gazetteer.model import KINDS, Candidate, Match, Place
 from gazetteer.normalize import expand_abbreviations, fold, loose, split_generic, without_possessive
 from gazetteer.rank import MATCH_SCORES
@@ -189,9 +189,18 @@ class Gazetteer:
         fuzzy
             Fall back to spelling-similar names when nothing matches (default); the recognizer turns it off.
         """
-        text = " ".join((name or "").split())
+        words = (name or "").split()
+        text = words[0] if len(words) == 1 else " ".join(words)
         if not text or limit <= 0:
             return []
+        if kinds is None and country is None and near is None and not self.pack_paths and self.online is None \
+                and not self.has_imported and (len(words) == 1 or not split_generic(text)[1]):
+            # the commonest lookup (no generic term, no filter, the index alone) in one pass; the rest when it finds
+            # none (abbreviations, possessives, fuzzy matches)
+            found = plain_matches((self._index or self.index).stored_rows,
+                                  text[4:] if text[:4].lower() == "the " else text, limit)
+            if found:
+                return found
         wanted_kinds = None if kinds is None else self._kinds(kinds)
         code = self._country_code(country) if country else None
         point = None if near is None else self._near_point(near)

@@ -19,7 +19,7 @@ from gazetteer.rank import (
 from gazetteer.sources.packs import PackSource
 
 __all__ = ["KeysOf", "Overlay", "Rows", "RowsOf", "Search", "StoredPlace", "exact_matches", "fuzzy_matches",
-           "is_other_name"]
+           "StoredRows", "is_other_name", "plain_matches"]
 
 _FUZZY_MIN_RATIO = 0.8
 _FUZZY_MIN_SPELLING = 0.75
@@ -36,6 +36,8 @@ StoredPlace = tuple[Any, ...]
 #: False, or None for an alternate name another place bears, see :func:`gazetteer.index._shadow`), the place's row
 #: number in the index or ``None``, place) — the index's own row layout, so its rows need no copy.
 Rows = Sequence[tuple[tuple[tuple[str, str, bool | None], ...], int | None, Place | StoredPlace]]
+#: The index's rows of one loose key: places as stored (see :data:`Rows`).
+StoredRows = Sequence[tuple[tuple[tuple[str, str, bool | None], ...], int | None, StoredPlace]]
 #: loose key → row lists, each with its "from a user pack" flag.
 RowsOf = Callable[[str], list[tuple[Rows, bool]]]
 #: (consonant skeletons, shortest, longest) → the loose keys of that many letters with one of these skeletons.
@@ -204,17 +206,60 @@ class Search:
                 for neg_value, _, _, place, kind, name, match in top]
 
 
+def _best_name(names: Sequence[tuple[str, str, bool | None]], text: str, q_fold: str, q_casefold: str, short: bool,
+               q_bare: str, q_article: bool) -> tuple[str, str, float] | None:
+    """The best match of one place's names (of the query's loose key) against the query ``text``: (match type,
+    matched name, match score), or ``None``. ``q_fold``, ``q_casefold``: the query folded and case-folded;
+    ``short``: its loose key has three letters or fewer, when ``q_bare`` (the fold without articles) must match;
+    ``q_article``: the query has an article before its last word."""
+    kind: str | None = None
+    matched, value = "", 0.0
+    for name, name_fold, primary in names:
+        if name == text:  # spelt as the query: same fold and case fold, and a code only if the query is one
+            if primary:
+                return "exact", name, _EXACT
+            if primary is False or kind is None:  # a shadowed one (None) does not beat a normalized one
+                kind, matched, value = "alternate", name, _SHADOWED if primary is None else _ALTERNATE
+            continue
+        if len(name) <= 4 and name.isupper() and not text.isupper():
+            continue  # codes ("HAJ", an airport) match only when written as codes
+        if name_fold == q_fold:
+            if name.casefold() == q_casefold:
+                if primary:
+                    return "exact", name, _EXACT
+                if primary is False or kind is None:
+                    kind, matched, value = "alternate", name, _SHADOWED if primary is None else _ALTERNATE
+            elif kind is None or value < _NORMALIZED:
+                kind, matched, value = "normalized", name, _SHADOWED if primary is None else _NORMALIZED
+        elif kind is None and " the " in f" {name_fold} {q_fold} " and _without_the(name_fold) == \
+                _without_the(q_fold):  # "Democratic Republic of Congo": English drops "the" at will
+            kind, matched, value = "normalized", name, _NORMALIZED
+        elif kind is None and " " in q_fold and _same_but_articles(name_fold, q_fold):
+            # "al-Shughur" for "ash Shughūr": an Arabic article assimilated or not is one spelling
+            kind, matched, value = "normalized", name, _SHADOWED if primary is None else _NORMALIZED
+        elif kind is None and (not short or _without_articles(name_fold) == q_bare):  # "Faw", "Al Faw"
+            # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"; news drops the
+            # article at will, so "Qamishli" is as good for "Al Qāmishlī" as for "Kamyshly"
+            weaker = q_article and not _has_article(name_fold)
+            kind, matched, value = "normalized", name, _LOOSE_ARTICLE if weaker else _LOOSE
+    return None if kind is None else (kind, matched, value)
+
+
+def _query_forms(text: str) -> tuple[str, str, str, bool, str, bool]:
+    """(fold, loose key, case fold, short, fold without articles when short, has an article) of a query."""
+    q_fold = fold(text)
+    q_loose = loose_from_fold(q_fold)
+    short = len(q_loose) <= 3  # "US", "UK", "Osh": loose folds would merge unrelated short names
+    return (q_fold, q_loose, text.casefold(), short, _without_articles(q_fold) if short else q_fold,
+            _has_article(q_fold))
+
+
 def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ...], scale: float = 1.0) -> None:
     """Offer every place with a name sharing the loose key of ``text`` (exact, alternate or normalized); match
     scores are multiplied by ``scale`` (below 1 for a shortened form of the query)."""
-    q_fold = fold(text)
-    q_loose = loose_from_fold(q_fold)
+    q_fold, q_loose, q_casefold, short, q_bare, q_article = _query_forms(text)
     if not q_loose:
         return
-    q_casefold: str | None = None  # text.casefold(), when first needed
-    short = len(q_loose) <= 3  # "US", "UK", "Osh": loose folds would merge unrelated short names
-    q_bare = _without_articles(q_fold) if short else q_fold
-    q_article: bool | None = None
     heap, limit, offer, kept = search.heap, search.limit, search.offer, search.best
     plain = search.plain and not cue
     full = len(heap) >= limit  # the heap holds `limit` scores (it never shrinks)
@@ -222,44 +267,10 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
         for names, _, place in rows:  # most prominent place first
             if full and search.hopeless(_prominence_of(place), cue, user):
                 break
-            # the best match of this place: type (None: no match yet), matched name, match score
-            kind: str | None = None
-            for name, name_fold, primary in names:
-                if name == text:  # spelt as the query: same fold and case fold, and a code only if the query is one
-                    if primary:
-                        kind, matched, value = "exact", name, _EXACT
-                        break
-                    if primary is False or kind is None:  # a shadowed one (None) does not beat a normalized one
-                        kind, matched, value = "alternate", name, _SHADOWED if primary is None else _ALTERNATE
-                    continue
-                if len(name) <= 4 and name.isupper() and not text.isupper():
-                    continue  # codes ("HAJ", an airport) match only when written as codes
-                if name_fold == q_fold:
-                    if q_casefold is None:
-                        q_casefold = text.casefold()
-                    if name.casefold() == q_casefold:
-                        if primary:
-                            kind, matched, value = "exact", name, _EXACT
-                            break
-                        if primary is False or kind is None:
-                            kind, matched, value = "alternate", name, _SHADOWED if primary is None else _ALTERNATE
-                    elif kind is None or value < _NORMALIZED:
-                        kind, matched, value = "normalized", name, _SHADOWED if primary is None else _NORMALIZED
-                elif kind is None and " the " in f" {name_fold} {q_fold} " and _without_the(name_fold) == \
-                        _without_the(q_fold):  # "Democratic Republic of Congo": English drops "the" at will
-                    kind, matched, value = "normalized", name, _NORMALIZED
-                elif kind is None and " " in q_fold and _same_but_articles(name_fold, q_fold):
-                    # "al-Shughur" for "ash Shughūr": an Arabic article assimilated or not is one spelling
-                    kind, matched, value = "normalized", name, _SHADOWED if primary is None else _NORMALIZED
-                elif kind is None and (not short or _without_articles(name_fold) == q_bare):  # "Faw", "Al Faw"
-                    if q_article is None:
-                        q_article = _has_article(q_fold)
-                    # "Al-Bara" is weaker evidence for a "Bara" with no article than for "Al Bara"; news drops the
-                    # article at will, so "Qamishli" is as good for "Al Qāmishlī" as for "Kamyshly"
-                    weaker = q_article and not _has_article(name_fold)
-                    kind, matched, value = "normalized", name, _LOOSE_ARTICLE if weaker else _LOOSE
-            if kind is None:
+            found = _best_name(names, text, q_fold, q_casefold, short, q_bare, q_article)
+            if found is None:
                 continue
+            kind, matched, value = found
             value *= scale
             if not plain:
                 offer(place, kind, matched, value, user, cue)
@@ -281,6 +292,41 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
             elif -total >= old[0]:
                 continue
             kept[place_id] = (-total, -place_prominence, place_id, place, kind, matched, value)
+
+
+def plain_matches(stored_rows: Callable[[str], StoredRows], text: str, limit: int) -> list[Candidate]:
+    """:func:`exact_matches` and :meth:`Search.ranked` in one, for the commonest lookup: one word, no filter, no
+    cue, rows from the index alone (each place once), read by ``stored_rows`` (loose key → rows).
+
+    Examples
+    --------
+    >>> place = ("x:1", "Saraqib", "populated_place", 35.86, 36.8, "x", None, None, "SY", None, 0, None, False, 0.5)
+    >>> rows = {"sarakib": [((("Saraqib", "saraqib", True),), 0, place)]}
+    >>> [(c.place.name, c.match.type) for c in plain_matches(lambda key: rows.get(key, ()), "Saraqeb", 10)]
+    [('Saraqib', 'normalized')]
+    """
+    q_fold, q_loose, q_casefold, short, q_bare, q_article = _query_forms(text)
+    heap: list[float] = []
+    kept: list[tuple[float, float, str, StoredPlace, str, str, float]] = []
+    for names, _, place in stored_rows(q_loose):  # most prominent place first
+        place_prominence = place[13]
+        # upper_bound() without cue nor user pack: no row after this one can enter the top `limit` any more
+        if len(heap) >= limit and MATCH_WEIGHT * _EXACT + PROMINENCE_WEIGHT * place_prominence < heap[0]:
+            break
+        found = _best_name(names, text, q_fold, q_casefold, short, q_bare, q_article)
+        if found is None:
+            continue
+        kind, matched, value = found
+        total = MATCH_WEIGHT * value + PROMINENCE_WEIGHT * place_prominence
+        if len(heap) >= limit:
+            heappushpop(heap, total)
+        else:
+            heappush(heap, total)
+        kept.append((-total, -place_prominence, place[0], place, kind, matched, value))
+    if len(kept) > 1:
+        kept.sort()
+    return [candidate_of(place_of(place), kind, matched, match, -neg_value)
+            for neg_value, _, _, place, kind, matched, match in kept[:limit]]
 
 
 def fuzzy_matches(search: Search, rows_of: RowsOf, keys_of: KeysOf, text: str, cue: tuple[str, ...]) -> None:
