@@ -36,6 +36,7 @@ from operator import itemgetter
 
 __all__ = [
     "ARTICLES",
+    "DEMONYM_ADJECTIVE",
     "GENERIC_TERMS",
     "LEADING_AREAS",
     "NAME_ABBREVIATIONS",
@@ -97,6 +98,7 @@ GENERIC_TERMS: dict[str, tuple[str, ...]] = {
     "oblast": ("admin1",),
     "district": ("admin2", "admin1"),
     "county": ("admin2", "admin1"),
+    "municipality": ("admin2", "populated_place"),
     "countryside": ("admin1", "region", "populated_place"),
     "city": ("populated_place",),
     "town": ("populated_place",),
@@ -147,14 +149,20 @@ _LEADING_RE = re.compile(
     r"^(?P<term>" + "|".join(sorted(map(re.escape, _LEADING_GENERIC), key=len, reverse=True)) + r")\s+(?P<core>.+)$",
     re.IGNORECASE,
 )
+#: A capitalised adjective of nationality, between "the" and an area's word: "the central Mexican state of
+#: Guanajuato", "the southern Syrian province of Daraa", "the Kurdish region of Iraq" (case-sensitive inside any
+#: pattern; "the Islamic State of Iraq" has neither such an adjective nor a lower-case "state").
+DEMONYM_ADJECTIVE = r"(?-i:[A-Z][a-z]+(?:an|ese|i|ish))"
+
 #: Areas a phrase names before a name: "the province of X", also with up to two lower-case words before the
 #: term ("the central state of Guanajuato", "the restive northern province of Idlib"); "state" only in lower
 #: case ("the Islamic State of Iraq" is no state)
 LEADING_AREAS: dict[str, tuple[str, ...]] = {
     "province": ("admin1",), "state": ("admin1",), "governorate": ("admin1",), "region": ("admin1", "region"),
-    "district": ("admin2", "admin1"), "island": ("island",),
+    "district": ("admin2", "admin1"), "island": ("island",), "municipality": ("admin2", "populated_place"),
 }
-_LEADING_AREA_RE = re.compile(r"^(?P<term>[Tt]he\s+(?:[a-z\-]+\s+){0,2}(?P<area>province|state|governorate|region|"
+_LEADING_AREA_RE = re.compile(r"^(?P<term>[Tt]he\s+(?:(?:[a-z\-]+|" + DEMONYM_ADJECTIVE + r")\s+){0,2}"
+                              r"(?P<area>province|state|governorate|region|municipality|"
                               r"district|island)\s+of)\s+(?P<core>.+)$")
 _THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
 #: First words of the leading terms (and "the"), last words of the trailing ones: a query whose first and last

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gazetteer.normalize import GENERIC_TERMS, LEADING_AREAS
+from gazetteer.normalize import DEMONYM_ADJECTIVE, GENERIC_TERMS, LEADING_AREAS
 from geo.lexicon import AUXILIARIES, REPORT_VERBS
 from geo.tokens import Token
 
@@ -23,7 +23,7 @@ _TRAILING_RE = re.compile(r"(?P<gap>[ \-\u00a0\u202f])(?P<term>" + "|".join(map(
 _CAPITALISED_AFTER = re.compile(r" [A-Z]")
 # "the province of", "the northern province of", "the central state of" (a lower-case "state": "the Islamic State
 # of Iraq" is no state of Iraq), "the town of"
-_LEADING_RE = re.compile(r"(?:(?P<the>the)\s+(?:(?-i:[a-z\-]+)\s+){0,2}(?:(?P<area>"
+_LEADING_RE = re.compile(r"(?:(?P<the>the)\s+(?:(?:(?-i:[a-z\-]+)|" + DEMONYM_ADJECTIVE + r")\s+){0,2}(?:(?P<area>"
                          + "|".join(sorted(set(LEADING_AREAS) - {"state"})) + r")|(?P<state>(?-i:state)))|"
                          r"(?:(?:the)\s+)?(?P<term>town|city|village|port city|border town|hamlet|suburb|"
                          r"neighbourhood|neighborhood))\s+of\s+$", re.IGNORECASE)
@@ -64,6 +64,8 @@ def leading_cue(text: str, start: int) -> tuple[int, str, tuple[str, ...]] | Non
     (3, 'the central state of', ('admin1',))
     >>> leading_cue("fighters of the Islamic State of Iraq", 33) is None
     True
+    >>> leading_cue("in the central Mexican state of Guanajuato", 32)
+    (3, 'the central Mexican state of', ('admin1',))
     """
     window = text[max(0, start - 50):start]
     found = _LEADING_RE.search(window)

@@ -65,6 +65,10 @@ _FEATURE_OPENERS = frozenset({"lake", "mount", "cape"})
 _PREPOSITIONS = (LOCATIVE - {"by", "to"}) | {"of"}
 #: Abbreviations that open place names and are written with a period ("St. Louis", "Mt. Hermon", "Ft. Worth").
 _NAME_ABBREVIATIONS = frozenset(NAME_ABBREVIATIONS)
+#: Lower-case words after "the X" that make X the name of an armed group or a gang, not a place (a country or a
+#: province stays a place: "the Sinaloa cartel").
+_GROUP_HEADS = frozenset("militia militias gang gangs cartel cartels clan clans tribe tribes".split())
+_GROUP_NAME = "the name of an armed group ('the Fano militia', 'the Santa Rosa de Lima gang')"
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
 _CAPITAL_CODES = frozenset({"PPLC", "PPLA"})
 #: A transliteration match of a town this big needs no backing from the rest of the text.
@@ -223,7 +227,7 @@ class Recognizer:
         reason = self._rejected(doc, i, j, candidates)
         if reason:
             log.debug("not a place: %r (%s)", doc.text[token.start:tokens[j].end], reason)
-            return i + 1
+            return j + 1 if reason == _GROUP_NAME else i + 1  # no "Lima" in "the Santa Rosa de Lima gang"
         out.append(self._mention(doc, i, j, candidates))
         return j + 1
 
@@ -337,6 +341,9 @@ class Recognizer:
         if (first.gap in ("-", "–") and i > 1 and tokens[i - 1].lower in _ARTICLE_PARTICLES and tokens[i - 1].gap == " "
                 and tokens[i - 2].cap and i - 2 not in doc.blocked and not _major(best)):
             return "the end of a longer name ('Bustan al-Qasr', 'Hayat Tahrir al-Sham')"
+        if (not major and i > 0 and tokens[i - 1].lower == "the" and j + 1 < len(tokens)
+                and tokens[j + 1].lower in _GROUP_HEADS and not tokens[j + 1].cap and tokens[j + 1].gap == " "):
+            return _GROUP_NAME
         if not first.headline:
             before = tokens[i - 1] if i > 0 else None
             if before is not None and before.cap and first.gap == " " and i - 1 not in doc.blocked and not (

@@ -51,7 +51,8 @@ _ARMED_ONLY = frozenset({"attack", "deployment"})
 _ARMED = re.compile(r"\b(?:attack\w*|strikes?|raids?|gunm[ae]n|gunfire|shot|shooting|bomb\w*|shell\w*|clash\w*|"
                     r"fighting|fighters|soldiers|troops|militants?|militias?|rebels?|insurgents|forces|army|armed|"
                     r"military|police|regime|ambush\w*|assault|massacre\w*|warships?|tanks|artillery|missiles?|"
-                    r"jihadists?|terrorists?|combatants|offensive|operation|war)\b", re.IGNORECASE)
+                    r"jihadists?|terrorists?|combatants|offensive|operation|war)\b"
+                    r"(?!-(?:held|controlled|run|dominated|occupied|linked|affiliated))", re.IGNORECASE)
 _NOT_VIOLENCE = re.compile(r"\b(?:virus|flu|influenza|H\d+N\d+|disease|infect\w*|cholera|ebola|outbreak|epidemic|"
                            r"pandemic|illness|complications|pneumonia|crash\w*|accident\w*|earthquake|flood\w*|storm|"
                            r"cyclone|hurricane|landslide|drown\w*|heatwave|cancer|covid\w*|birds?|poultry|ducks?|"
@@ -190,18 +191,16 @@ def _coordinated(sentence: Sentence, clauses: list[tuple[int, int]], triggers: S
               and sentence.start <= m.mention.start < sentence.end]
     out: list[tuple[int, int]] = []
     for begin, stop in clauses:
-        inside = [t for t in triggers if begin <= t.start < stop]
         for match in _AND.finditer(sentence.text, begin, stop):
             cut = match.end()
-            before = [t for t in inside if t.start < match.start()]
-            after = [t for t in inside if t.start >= cut]
-            if not before or not after or after[0].subtype in _WEAK or after[0].subtype == before[0].subtype:
+            # each part's trigger as extract_reports takes it: the first of `triggers` (in their order) inside it
+            first = next((t for t in triggers if begin <= t.start < match.start()), None)
+            second = next((t for t in triggers if cut <= t.start < stop), None)
+            if first is None or second is None or second.subtype in _WEAK or second.subtype == first.subtype:
                 continue
-            following = min((t.start for t in after[1:]), default=stop)
-            if any(begin <= at < match.start() for at in places) and any(cut <= at < following for at in places):
+            if any(begin <= at < match.start() for at in places) and any(cut <= at < stop for at in places):
                 out.append((begin, cut))
                 begin = cut
-                inside = after
         out.append((begin, stop))
     return out
 

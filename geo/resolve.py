@@ -12,7 +12,8 @@ what a careful analyst reads around it:
 
 The three are re-weighed over a few rounds, since every resolution is context for the others. ``confidence`` is
 a logistic function of the winner's margin, its support and its match; a name with no credible candidate is
-abstained (``place=None``), and a failure on one name never drops the rest of the document.
+abstained (``place=None``) — so is a small town of a country that no other name of a text about elsewhere is in,
+when nothing in the text backs it — and a failure on one name never drops the rest of the document.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ _DEFINITE = 0.2
 #: How much a division named after a town inside it falls behind that town when the name is written bare, and how
 #: close to the division's point the town must be when the gazetteer gives it no division.
 _TOWN_FIRST, _SEAT_KM = 0.1, 50.0
+#: The weight of the other names' countries (confidence × √mentions each) from which a text is about somewhere.
+_FOCUS_WEIGHT = 2.0
 _THE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
 
 
@@ -92,6 +95,7 @@ class _Group:
     confidence: float = 0.0
     partial: bool = False
     kinds: tuple[str, ...] = ()  # the kinds its generic term asks for ("river" in "the Shabelle river")
+    foreign: list[bool] = field(default_factory=list)  # in a country no other name of a focused text is in
 
 
 def _stand_in(group: _Group, groups: Sequence[_Group]) -> Place | None:
@@ -112,12 +116,13 @@ def _stand_in(group: _Group, groups: Sequence[_Group]) -> Place | None:
 
 
 def _named_after(division: Place, town: Place) -> bool:
-    """Whether ``division`` bears the name of ``town``, a town inside it: the town's division is this one, or (when
-    the gazetteer does not say) the town lies within :data:`_SEAT_KM` of the division's point."""
+    """Whether ``division`` bears the name of ``town``, a town inside it: the town's division is this one, or the
+    town lies within :data:`_SEAT_KM` of the division's point (the gazetteer may give no division, or the one
+    before a division was created: Ménaka in Gao)."""
     if town.country != division.country or _area_name(town.name) != _area_name(division.name):
         return False
-    if town.admin1:
-        return division.kind == "admin1" and _area_name(town.admin1) == _area_name(division.name)
+    if town.admin1 and division.kind == "admin1" and _area_name(town.admin1) == _area_name(division.name):
+        return True
     return distance_km(town.lat, town.lon, division.lat, division.lon) < _SEAT_KM
 
 
@@ -348,6 +353,7 @@ class Resolver:
             group.support = [0.0] * len(group.candidates)
             group.contained = [False] * len(group.candidates)
             group.evidence = [0.0] * len(group.candidates)
+            group.foreign = [False] * len(group.candidates)
             group.confidence = 0.5
         for _ in range(_ROUNDS):
             chosen = [(g, g.candidates[g.choice].place) for g in groups if g.candidates]
@@ -457,6 +463,7 @@ class Resolver:
                 value += 0.3
             group.scores[k], group.support[k], group.contained[k] = value, support, contained
             group.evidence[k] = evidence
+            group.foreign[k] = share == 0.0 and total >= _FOCUS_WEIGHT
 
     @staticmethod
     def _confidence(group: _Group) -> float:
@@ -496,6 +503,10 @@ class Resolver:
             method = "context"
         else:
             method = "prominence"
+        place = candidate.place
+        if group.foreign[k] and place.kind == "populated_place" and place.population < 100_000 and \
+                place.feature_code not in ("PPLC", "PPLA") and group.support[k] < 0.1 and not group.contained[k]:
+            return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
         if candidate.match.type == "fuzzy" and group.support[k] < 0.15 and not group.contained[k]:
             return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
         if group.kinds and candidate.place.kind not in group.kinds and (

@@ -50,7 +50,8 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                       r"|\b(?:attacked|struck|hit|targeted|pounded|bombarded|shelled)\b[^.;]{0,60}?\bwith\s+"
                       r"(?:\w+\s+){0,2}(?:missiles|rockets|artillery)\b|\bhowitzers?\s+fire\b"),
     ("explosive", 0.9, r"\b(?:car|roadside|suicide)\s+bomb(?:s|ing|er)?\b|\bIEDs?\b|\blandmines?\b"
-                       r"|\bexplosions?\b|\bexploded\b"),
+                       r"|\bexplosions?\b|\bexploded\b|\bexplosive\s+devices?\b|\bblasts?\b|\bdetonat(?:ed|ion)\b"
+                       r"|\bgrenades?\b"),
     ("territory_captured", 0.9, r"\b(?:captur(?:ed|ing|es?)|seiz(?:ed|ing|es?)|retook|retaken|retake|recaptur(?:ed|ing)"
                                 r"|overr(?:an|un)|took\s+control|taken\s+control|seizing\s+control|liberated"
                                 r"|regain(?:ed|ing)?\s+control|fell\s+to|losing\s+the\s+(?:town|city|village))\b"),
@@ -71,6 +72,7 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                        r"|\b(?:people|civilians|thousands|crowds)\b[^.;]{0,30}?\b(?:were\s+|are\s+)?(?:massed|"
                        r"gathered|stranded|stuck)\s+(?:on|at|along|near)\b"),
     ("armed_clash", 0.7, r"\bclash(?:es|ed)?\b|\bfighting\b|\bfought\b|\bgun\s*battles?\b|\bfirefights?\b"
+                         r"|\bshoot-?outs?\b|\bgunfights?\b"
                          r"|\bambush(?:ed)?\b|\bexchange[sd]?\s+of\s+fire\b|\bfires?\s+(?:a\s+)?(?:\S+\s+)?gun\b"
                          r"|\b(?:launch(?:ed|es|ing)?|began|begun|started|continu(?:ing|es|ed))\s+(?:an?\s+|the\s+|its\s+|their\s+)"
                          r"(?:[\w-]+\s+){0,3}?(?:operation|offensive|assault|incursion)\b"

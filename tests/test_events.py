@@ -48,6 +48,8 @@ def test_sentences_keep_offsets_and_abbreviations() -> None:
     ("Russia's defence ministry said its troops had repelled attacks near Soledar.", "armed_clash"),
     # names that are modals in lower case: "Can Dündar", "Will Smith"
     ("Can Dundar said police detained 20 journalists in Istanbul.", "arrest"),
+    ("On Tuesday, an explosive device wounded three police officers in Jamundi, near Cali.", "explosive"),
+    ("Police killed two suspects in a shootout in Culiacan on Monday.", "armed_clash"),
 ])
 def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
     assert find_triggers(sentence)[0].subtype == subtype
@@ -153,6 +155,9 @@ def test_violence_needs_armed_context(extractor: EventExtractor) -> None:
     assert _reports(extractor, "Fifteen thousand medical staff are deployed at ports and airports on Monday.") == []
     assert _reports(extractor, "Police seized 3,000 kilos of rotten meat in Manila on Monday.") == []
     assert find_triggers("Kroger is recalling shelled pistachios sold in 10-ounce bags.") == []
+    # "rebel-held" says who holds a place, not that anyone fought: the earthquake's dead are no attack
+    assert _reports(extractor, "In Aleppo the government said 1,262 people had died, while in the rebel-held "
+                               "northwest, around Jandaris, rescue workers said at least 1,900 were dead.") == []
     # counter-examples: armed violence with the same words
     (report,) = _reports(extractor, "Two soldiers and 16 gunmen were killed in Reynosa on Monday.", "2009-06-09")
     assert report.subtype == "attack" and report.fatalities == 18
@@ -194,6 +199,10 @@ def test_two_events_joined_by_and_are_two_reports(extractor: EventExtractor) -> 
     # a loose spelling the text supports ("Kafr Nabouda" for Kafr Nabūdah, in Hama) is the event's place
     (report,) = _reports(extractor, "Shelling killed four civilians in Kafr Nabouda in Hama province on Monday.")
     assert report.place.name == "Kafr Nabūdah" and report.geo_precision == "settlement"
+    # the part after "and" is typed by its strongest trigger ("shootout"), not by a casualty word before it
+    text = ("Militants attacked a checkpoint in Lakki Marwat overnight, killing two policemen, and security forces "
+            "killed four insurgents in a shootout in Miranshah.")
+    assert [(r.subtype, r.fatalities) for r in _reports(extractor, text)] == [("attack", 2), ("armed_clash", 4)]
     (report,) = _reports(extractor, "Air strikes hit Ariha on Friday and killed five civilians.")
     assert (report.subtype, report.fatalities) == ("air_strike", 5)
     (report,) = _reports(extractor, "The RSF attacked an army base in El Obeid on Thursday.", "2023-06-02")

@@ -67,6 +67,10 @@ def test_fold_is_idempotent_and_never_empty_for_letters() -> None:
     ("Edirne", "Edirne", ()),
     ("Aegean ſea", "Aegean", ("sea",)),  # the long s: the pattern matches it case-insensitively, so must the table
     ("Idlib PROVİNCE", "Idlib PROVİNCE", ()),  # matched by Unicode case rules, no spelling of the table: no term
+    # an adjective of nationality may stand between "the" and the area's word; "State" of a name is no state
+    ("the central Mexican state of Guanajuato", "Guanajuato", ("admin1",)),
+    ("the municipality of Argelia", "Argelia", ("admin2", "populated_place")),
+    ("the Islamic State of Iraq", "Islamic State of Iraq", ()),
 ])
 def test_split_generic(query: str, core: str, kinds: tuple[str, ...]) -> None:
     got_core, _, got_kinds = split_generic(query)

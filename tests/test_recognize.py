@@ -93,6 +93,28 @@ def test_a_big_town_by_a_loose_spelling_after_in(recognizer) -> None:  # type: i
     assert _names(recognizer, "Putin met the Turkish delegation on Monday.") == []
 
 
+def test_the_name_of_an_armed_group_is_no_place(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"the Fano militia" (Amhara) is no Fano (Italy); "the Santa Rosa de Lima gang" has no Lima in it."""
+    assert _names(recognizer, "Fighting between the federal army and the Fano militia spread across Amhara.") == [
+        "Amhara"]
+    assert _names(recognizer, "The Jalisco cartel and the Santa Rosa de Lima gang fight over fuel theft.") == [
+        "Jalisco"]
+    # counter-examples: the same name as a place, and a province that names a cartel
+    assert _names(recognizer, "Troops retook Fano, on the Adriatic coast, on Monday.")[0] == "Fano"
+    assert _names(recognizer, "He was attacked by the Sinaloa cartel in Culiacan.") == ["Sinaloa", "Culiacan"]
+
+
+def test_an_area_s_word_after_an_adjective_of_nationality(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"the central Mexican state of Guanajuato" is the state, not its capital; "the municipality of Argelia"
+    (Cauca) is no Algeria."""
+    found = recognizer.parser.parse("Gunmen opened fire in the central Mexican state of Guanajuato on Saturday.")
+    assert [(m.mention.text, m.place.kind) for m in found if m.mention.text == "Guanajuato"] == [
+        ("Guanajuato", "admin1")]
+    found = recognizer.parser.parse("Soldiers were held in the municipality of Argelia, in Cauca, Colombia.")
+    argelia = next(m for m in found if m.mention.text == "Argelia")
+    assert (argelia.place.country, argelia.place.kind) == ("CO", "populated_place")
+
+
 def test_a_word_after_an_article_inside_a_longer_name_is_no_place(recognizer) -> None:  # type: ignore[no-untyped-def]
     """"Bustan al-Qasr" (a district of Aleppo the gazetteer lacks) is no "Qasr" (Al Qasr, Jordan); "Bab el-Oued"
     (Algiers) is no El Oued."""

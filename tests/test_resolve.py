@@ -220,9 +220,26 @@ def test_a_bare_name_is_the_town_before_the_division_named_after_it(geoparser) -
                        ("Russian shelling hit Kherson on Sunday.", "Kherson")):
         found = _place(geoparser, text, name)
         assert found.place.kind == "populated_place", (name, found.place)
+    # GeoNames puts Ménaka in Gao, the region it was in before the Ménaka region was made around it
+    assert _place(geoparser, "Gunmen attacked a military post near Menaka on Saturday.", "Menaka").place.kind == \
+        "populated_place"
     # counter-example: the division's word asks for the division
     found = _place(geoparser, "Gunmen kidnapped 20 students in Kaduna state.", "Kaduna")
     assert (found.place.country, found.place.kind) == ("NG", "admin1")
+
+
+def test_a_small_town_of_a_country_the_text_never_names_is_abstained(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """In a text about Queensland, "Davis" (a grower's name after "Jan") would be Davis, California: a small town of
+    a country no other name of the text is in, with nothing for it, is abstained, not drawn in California."""
+    text = ("Cyclone Yasi flattened banana farms around Tully and Innisfail in Queensland, Australia. Jan Davis, of "
+            "fruit growers' group Growcom, said the industry needs rebuilding.")
+    found = _place(geoparser, text, "Davis")
+    assert found.place is None and found.resolution.method == "abstain"
+    assert _place(geoparser, text, "Tully").place.country == "AU"
+    # counter-example: the text puts the town in its country
+    found = _place(geoparser, "Floods hit Cairns, Townsville and Mackay in Queensland, and Davis in California.",
+                   "Davis")
+    assert found.place.country == "US"
 
 
 def test_metonym_prefers_the_capital(geoparser) -> None:  # type: ignore[no-untyped-def]
