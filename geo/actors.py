@@ -126,7 +126,9 @@ _FORCES = (r"troops|soldiers|forces|army|military|regime|government|police|coast
            r"|jets|planes?|warplanes?|aircraft|drones?|navy|air\s+force|fighters|rebels|militants|opposition"
            r"|insurgents|militias?|jihadists|gunmen|protesters|demonstrators|civilians|children|villagers|migrants"
            r"|refugees|residents|pilots|units|positions|targets|helicopters|choppers")
-_FORCE = re.compile(r"\b(?:(?:[\w’'-]+\s+){0,3})(?:" + _FORCES + r")(?:\s+(?:" + _FORCES + r"))*\b", re.IGNORECASE)
+#: Up to three words before a force's noun, none of them another force ("Rebels killed five soldiers": two actors).
+_FORCE = re.compile(r"\b(?:(?:(?!(?:" + _FORCES + r")\b)[\w’'-]+\s+){0,3})(?:" + _FORCES + r")(?:\s+(?:" + _FORCES
+                    + r"))*\b", re.IGNORECASE)
 _STATE = re.compile(r"troops|soldiers|forces|army|military|regime|government|jets|planes?|warplanes?|aircraft|"
                     r"drones?|navy|air force|pilots|units|positions|helicopters|choppers|targets", re.I)
 _POLICE = re.compile(r"police|coast\s?guards?|border\s+(?:police|guards)", re.I)
@@ -220,9 +222,12 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
         found = [a for a in found if clause[0] <= a.start < clause[1]]
     by = next((a for a in found if re.search(r"\bby\s+(?:the\s+)?(?:\S+\s+){0,2}$", sentence[:a.start])
                and not re.search(r"backed\s+by\s+(?:the\s+)?(?:\S+\s+){0,2}$", sentence[:a.start])), None)
+    # a passive ("were killed"), or a headline's bare participle ("5 soldiers killed in Idlib", not "Rebels killed
+    # five soldiers": an object after it makes it active)
     victim = re.compile(r"^\s*(?:(?:were|was|have been|had been|been|being|are|is)\b[^.;]{0,40}?\s"
                         r"(?:killed|wounded|injured|targeted|hit|downed|shot|attacked|struck)|(?:killed|dead|"
-                        r"wounded|injured)\b)", re.IGNORECASE)
+                        r"wounded|injured)\b(?=\s*(?:$|[,.;:(—–-]|(?:in|by|at|on|near|as|after|during|when|while|"
+                        r"and|overnight|today|yesterday)\b)))", re.IGNORECASE)
     # an actor whose last word opens the trigger ("Russian jets" of "jets bombed") is still before it
     before = [a for a in found if a is not by and (a.end <= trigger_start or (
         a.start < trigger_start and len(sentence[trigger_start:a.end].split()) == 1))]

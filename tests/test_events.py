@@ -209,6 +209,16 @@ def test_two_events_joined_by_and_are_two_reports(extractor: EventExtractor) -> 
     assert report.actor1 != "Military Forces of Sudan"
 
 
+def test_the_subject_of_an_active_casualty_verb_acts(extractor: EventExtractor) -> None:
+    """"Rebels killed five soldiers": one actor per noun of force, and the bare "killed" with an object is active
+    (the rebels were the victims, read as a headline's "Rebels killed in Aleppo")."""
+    (report,) = _reports(extractor, "Rebels killed five soldiers in Aleppo on Monday.")
+    assert report.actor1 == "Rebel groups (Syria)" and report.fatalities == 5
+    # counter-example: a headline's bare participle is a passive
+    (report,) = _reports(extractor, "Five Turkish soldiers killed in Idlib on Monday.")
+    assert (report.actor1, report.actor2) == (None, "Military Forces of Turkey")
+
+
 # -- merging and records ---------------------------------------------------------------------------------------
 
 def _article(text: str, name: str, outlet: str, published: str):  # type: ignore[no-untyped-def]
