@@ -333,8 +333,9 @@ class Gazetteer:
         return [derived] if derived else []
 
     def demonym(self, word: str) -> list[Place]:
-        """Return the countries whose people or adjective is ``word`` ("Turkish", "Syrians")."""
-        return self.index.by_demonym(fold(word))
+        """Return the countries whose people or adjective is ``word`` ("Turkish", "Syrians"), most prominent first
+        ("American": the United States before the Northern Mariana Islands)."""
+        return sorted(self.index.by_demonym(fold(word)), key=lambda place: (-place.prominence, place.id))
 
     def get(self, place_id: str) -> list[Place]:
         """Return the place with this id (a list of zero or one)."""

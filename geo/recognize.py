@@ -69,6 +69,10 @@ _NAME_ABBREVIATIONS = frozenset(NAME_ABBREVIATIONS)
 #: province stays a place: "the Sinaloa cartel").
 _GROUP_HEADS = frozenset("militia militias gang gangs cartel cartels clan clans tribe tribes".split())
 _GROUP_NAME = "the name of an armed group ('the Fano militia', 'the Santa Rosa de Lima gang')"
+#: Words before "American" that make it a continent's, not the United States' ("South American", "Latin
+#: American"); before any other country's demonym they place something in that country ("northern Indian states").
+_REGION_OPENERS = frozenset("north south central latin".split())
+_CONTINENT_DEMONYMS = frozenset({"american", "americans"})
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
 _CAPITAL_CODES = frozenset({"PPLC", "PPLA"})
 #: A transliteration match of a town this big needs no backing from the rest of the text.
@@ -215,6 +219,10 @@ class Recognizer:
                                   and tokens[i + 1].cap):
             return i
         found = self._longest(doc, i)
+        if found is None or found[0] == i:  # a name of two words or more comes first ("Central African Republic")
+            pair = self._demonym_pair(doc, i, out)
+            if pair:
+                return pair
         if found is None or found[0] == i:
             country = self._demonym(token.text) if token.cap and not token.upper else None
             if country:
@@ -270,9 +278,30 @@ class Recognizer:
                 return None  # "The Syrian", "The US", "In Canada": the first word is not part of the name
             if candidates and j > i and tokens[i].text == "A" and candidates[0].match.score < 0.95:
                 return None  # "A New Jersey woman" is not "Änew" (a loose key); "A Coruña" is a name
+            if candidates and j > i and tokens[i].text == "An" and (
+                    candidates[0].match.type not in ("exact", "alternate")
+                    or self._same_without_article(doc, i, j, candidates[0])):
+                return None  # "An Israeli strike": English "An", not the Arabic article of "An Nabk"
             if candidates:
                 return j, candidates
         return None
+
+    def _demonym_pair(self, doc: _Doc, i: int, out: list[Mention]) -> int:
+        """A demonym of two words at token ``i`` ("South Korean", "Sri Lankan", "New Zealander"): appended to
+        ``out``, and the index after it returned; "South American", "Latin American" name a continent's people, no
+        country: skipped. 0 when neither."""
+        tokens = doc.tokens
+        if i + 1 >= len(tokens) or not tokens[i + 1].cap or tokens[i + 1].gap not in (" ", "-") or tokens[i].upper:
+            return 0
+        first, second = tokens[i], tokens[i + 1]
+        country = self._demonym(f"{first.text} {second.text}")
+        if country:
+            out.append(Mention(first.start, second.end, doc.text[first.start:second.end], first.start, second.end,
+                               role="demonym", recognizer="demonym", countries=(country,)))
+            return i + 2
+        if first.lower in _REGION_OPENERS and second.lower in _CONTINENT_DEMONYMS:
+            return i + 2
+        return 0
 
     def _same_without_article(self, doc: _Doc, i: int, j: int, best: Candidate) -> bool:
         rest = self.candidates(doc.text[doc.tokens[i + 1].start:doc.tokens[j].end])

@@ -45,7 +45,9 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                       r"(?-i:[A-Z]))|\s*[,.;])|\b(?:was|were|been|being)\s+shelled\b|\bshell\s+(?=(?-i:[A-Z]))"
                       r"|\bartillery\s+(?:fire|strikes?|shells?|attacks?)\b"
                       r"|\bmortar\s+(?:fire|shells?|shelling|rounds?|attacks?)\b|\bmortars?\s+(?:hit|struck|fell)\b"
-                      r"|\b(?:rockets?|missiles?)\s+(?:hit|struck|fell|landed|slammed)\b"
+                      r"|\b(?:rockets?|missiles?)\s+(?:hit|struck|fell|landed|slammed)\b|\b(?:missile|rocket)\s+"
+                      r"(?:strikes?|attacks?|fire|barrages?)\b|\b(?<!test-)(?:fired|launched)\s+(?:\S+\s+){0,3}?(?:rockets?|"
+                      r"missiles?)\s+(?:at|into|towards)\b"
                       r"|(?<![-‑])\bfired\s+(?:\w+\s+){0,2}(?:rockets?|missiles?|mortars?|shells?)\b"
                       r"|\b(?:attacked|struck|hit|targeted|pounded|bombarded|shelled)\b[^.;]{0,60}?\bwith\s+"
                       r"(?:\w+\s+){0,2}(?:missiles|rockets|artillery)\b|\bhowitzers?\s+fire\b"),

@@ -50,6 +50,8 @@ def test_sentences_keep_offsets_and_abbreviations() -> None:
     ("Can Dundar said police detained 20 journalists in Istanbul.", "arrest"),
     ("On Tuesday, an explosive device wounded three police officers in Jamundi, near Cali.", "explosive"),
     ("Police killed two suspects in a shootout in Culiacan on Monday.", "armed_clash"),
+    ("Russia launched dozens of missiles at cities across Ukraine on Monday.", "shelling"),
+    ("Hezbollah fired rockets into northern Israel on Tuesday.", "shelling"),
 ])
 def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
     assert find_triggers(sentence)[0].subtype == subtype
@@ -59,6 +61,7 @@ def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
     "In response, Turkey warned it will attack all known targets of the Syrian regime.",
     "Erdogan has warned Turkey would launch a full-scale offensive to repel Syrian forces.",
     "We don't have the desire or intention to clash with Russia, the minister added.",
+    "The army test-fired a new missile on Monday.",
     "Russian planes were used to try to shoot down aircraft.",
     "Any aircraft that violates our airspace must be shot down.",
     "The regime and forces loyal to Assad, backed by Russian airstrikes, sought support.",

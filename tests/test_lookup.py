@@ -270,6 +270,10 @@ def test_filters_and_bad_values(full_gazetteer: Gazetteer) -> None:
 def test_demonyms(full_gazetteer: Gazetteer) -> None:
     assert [p.country for p in full_gazetteer.demonym("Turkish")] == ["TR"]
     assert [p.country for p in full_gazetteer.demonym("Syrians")] == ["SY"]
+    # a demonym several countries share: the most prominent first (countryinfo lists the Northern Mariana Islands'
+    # people as "American" too, and Dominica's as "Dominican")
+    assert full_gazetteer.demonym("American")[0].country == "US"
+    assert full_gazetteer.demonym("Dominican")[0].country == "DO"
 
 
 def test_countries_have_borders_and_points_on_them(full_gazetteer: Gazetteer) -> None:

@@ -300,6 +300,31 @@ def test_the_proper_name_span_and_the_phrase(recognizer) -> None:  # type: ignor
     assert state.cue is None
 
 
+def test_english_an_before_a_name_is_no_arabic_article(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"An Israeli strike" is an Israeli strike, not a place "An Israeli"; "An Nabk" keeps its article."""
+    found = recognizer.recognize("BEIRUT, Nov 21 (Reuters) - An Israeli strike on a house killed three people.")
+    assert [(m.text, m.role) for m in found if m.text.endswith("Israeli")] == [("Israeli", "demonym")]
+    assert _names(recognizer, "An American soldier died in the attack.", roles=("demonym",)) == ["American"]
+    # counter-example: the Arabic article of a name the gazetteer knows whole
+    assert _names(recognizer, "An Nabk was shelled on Monday.") == ["An Nabk"]
+
+
+def test_demonyms_of_two_words(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"South Korean", "South Sudanese", "Sri Lankan" are demonyms of their own (not "Sudanese" of Sudan); "South
+    American" and "Latin American" are a continent's people, not the United States'."""
+    found = recognizer.parser.parse("South Korean and South Sudanese officials met Sri Lankan envoys.")
+    assert [(m.mention.text, m.place.country) for m in found] == [
+        ("South Korean", "KR"), ("South Sudanese", "SS"), ("Sri Lankan", "LK")]
+    assert _names(recognizer, "Cases rose in the South American country of Chile.", roles=("demonym", "literal")) \
+        == ["Chile"]
+    # counter-examples: a direction before another country's demonym places something in it; a country's name of
+    # three words is the name, not a demonym and a word
+    assert _names(recognizer, "Floods hit the northern Indian states of Bihar and Assam.", roles=("demonym",)) == [
+        "Indian"]
+    found = recognizer.recognize("Benin, Cape Verde, Central African Republic and Gambia joined.")
+    assert "Central African Republic" in [m.text for m in found]
+
+
 def test_demonyms_always_emitted(recognizer) -> None:  # type: ignore[no-untyped-def]
     found = [(m.text, m.role, m.countries) for m in recognizer.recognize("Turkish soldiers and Syrians fled.")]
     assert found == [("Turkish", "demonym", ("TR",)), ("Syrians", "demonym", ("SY",))]
