@@ -73,9 +73,11 @@ def _apply_aliases(merged: dict[str, SourceRecord], aliases: Sequence[Alias]) ->
         if place.kind in ("admin1", "country"):
             index[(place.country or "", place.kind, fold(place.name))].append(place.id)
     for alias in aliases:
-        for place_id in index.get((alias.country, alias.kind, fold(alias.target)), ()):
+        demonym = alias.kind == "demonym"
+        for place_id in index.get((alias.country, "country" if demonym else alias.kind, fold(alias.target)), ()):
             record = merged[place_id]
-            merged[place_id] = replace(record, names=(*record.names, alias.alias))
+            merged[place_id] = replace(record, demonyms=(*record.demonyms, alias.alias)) if demonym else \
+                replace(record, names=(*record.names, alias.alias))
 
 
 def _admin1_weight(merged: dict[str, SourceRecord]) -> dict[tuple[str, str], int]:

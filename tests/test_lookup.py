@@ -274,6 +274,17 @@ def test_demonyms(full_gazetteer: Gazetteer) -> None:
     # people as "American" too, and Dominica's as "Dominican")
     assert full_gazetteer.demonym("American")[0].country == "US"
     assert full_gazetteer.demonym("Dominican")[0].country == "DO"
+    # the plural of a demonym in -i, and every row of the demonyms pack, lands on its country
+    assert [p.country for p in full_gazetteer.demonym("Iraqis")] == ["IQ"]
+    import csv
+    from importlib import resources
+
+    with resources.files("gazetteer").joinpath("packs", "demonyms.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) >= 30
+    for row in rows:
+        found = full_gazetteer.demonym(row["alias"])
+        assert found and found[0].country == row["country"] and found[0].name == row["target"], row
 
 
 def test_countries_have_borders_and_points_on_them(full_gazetteer: Gazetteer) -> None:

@@ -29,8 +29,13 @@ def _latin(name: str) -> bool:
 
 
 def _plural(demonym: str) -> list[str]:
-    """English plural of a demonym for people: Syrian → Syrians; Turkish/Greek adjectives stay as they are."""
-    if demonym.endswith(("ish", "ese", "ch", "ss", "i")):
+    """English plural of a demonym for people: Syrian → Syrians, Iraqi → Iraqis; Turkish, Lebanese, Swiss stay as
+    they are.
+
+    >>> _plural("Syrian"), _plural("Iraqi"), _plural("Turkish"), _plural("Lebanese")
+    (['Syrians'], ['Iraqis'], [], [])
+    """
+    if demonym.endswith(("ish", "ese", "ch", "ss")):
         return []
     return [demonym + "s"]
 

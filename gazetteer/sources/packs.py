@@ -17,6 +17,7 @@ A second, smaller form adds names to places of other sources (AP state abbreviat
     alias,country,target,kind,source
 
 ``target`` is the preferred name of a ``country`` or ``admin1`` place of that country ("Calif." → California).
+With ``kind`` ``demonym``, ``alias`` is a word for the people of the country ``target`` ("Kazakh", "Kazakhs").
 
 Any bad row raises :class:`~gazetteer.errors.PackError` naming the file and the line; nothing is half-loaded.
 """
@@ -51,7 +52,8 @@ _REQUIRED = ("id", "name", "kind", "source")
 
 @dataclass(frozen=True, slots=True)
 class Alias:
-    """An extra name for the place of ``kind`` named ``target`` in ``country``."""
+    """An extra name for the place of ``kind`` named ``target`` in ``country``; with ``kind`` "demonym", a word for
+    the people of the country ``target`` ("Saudi", "Kazakhs")."""
 
     alias: str
     country: str
@@ -179,8 +181,8 @@ class PackSource:
         for column in ALIAS_COLUMNS:
             if not row.get(column):
                 raise self._fail(line, f"empty {column!r}")
-        if row["kind"] not in KINDS:
-            raise self._fail(line, f"unknown kind {row['kind']!r} (one of {', '.join(sorted(KINDS))})")
+        if row["kind"] not in KINDS and row["kind"] != "demonym":
+            raise self._fail(line, f"unknown kind {row['kind']!r} (one of {', '.join(sorted(KINDS))}, or demonym)")
         return Alias(**{c: row[c] for c in ALIAS_COLUMNS})
 
     def _number(self, line: int, row: dict[str, str], column: str, low: float, high: float) -> float | None:
