@@ -39,6 +39,9 @@ _RELATION = {"in": "in", "at": "at", "inside": "in", "within": "in", "into": "in
              "toward": "towards", "across": "across", "between": "between", "off": "near", "from": "from",
              "to": "to", "with": "with", "of": "of", "through": "across", "throughout": "in"}
 _PREP_WORD = re.compile(r"\b(" + "|".join(_RELATION) + r")\b", re.IGNORECASE)
+#: Words before "of" that make it "near": a direction ("south of", "10 km north-west of"), "outskirts", "edge".
+_DIRECTION_OF = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?|outskirts|edge|vicinity|"
+                           r"suburbs)\s+$", re.IGNORECASE)
 _ANAPHOR = re.compile(r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|base|outpost|post)\b",
                       re.IGNORECASE)
 
@@ -99,7 +102,10 @@ def _relation(sentence: str, start: int) -> tuple[str, int]:
     if last is None or len(between.split()) > 4 or re.search(r"[,;:]", between) or re.search(
             r"\b(?:have|has|had|be|been|is|was|were|are|hit|struck|\w+ed)\b", between, re.IGNORECASE):
         return "", -1   # "to have hit Qaminas": the preposition governs a verb, not the name
-    return _RELATION[last.group(1).lower()], last.start()
+    relation = _RELATION[last.group(1).lower()]
+    if relation == "of" and _DIRECTION_OF.search(head, 0, last.start()):
+        return "near", last.start()  # "10 km south of Saraqeb", "north-west of Aleppo", "the outskirts of Kabul"
+    return relation, last.start()
 
 
 def _actor_not_place(sentence: str, item: ResolvedMention, offset: int) -> bool:

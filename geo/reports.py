@@ -153,6 +153,11 @@ _DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:\S+\s+){0,2}?(?:attack|strike|
 _PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|been)\s+(?:\w+\s+)?$", re.IGNORECASE)
 #: A clause that happens at the same time as its neighbour: "... were killed when an air strike hit a school".
 #: "and" joining two clauses ("…bombed Saraqeb and Turkish drones struck Nayrab", "…in Ariha, and shelling…").
+#: Casualty words that type a report "attack" only for want of a better trigger.
+_CASUALTY_WORDS = frozenset({"killed", "killing", "died", "dead", "casualties", "death toll"})
+#: A toll clause running into the event that caused it: "… were killed when shells hit", "… died after an air strike".
+_TOLL_JOIN = re.compile(r"\b(?:killed|killing|died|dead|wounded|injured)\b[^.;]{0,60}?\b(?:when|as|after|in)\s+"
+                        r"(?:\S+\s+){0,3}$", re.IGNORECASE)
 _AND = re.compile(r",?\s+and\s+", re.IGNORECASE)
 _AND_END = re.compile(r",?\s+and\s+\Z", re.IGNORECASE)
 _SIMULTANEOUS = re.compile(r"(?:when|as|while)\s", re.IGNORECASE)
@@ -203,6 +208,26 @@ def _coordinated(sentence: Sentence, clauses: list[tuple[int, int]], triggers: S
                 begin = cut
         out.append((begin, stop))
     return out
+
+
+def _toll_joined(reports: list[Report], sentence: str) -> list[Report]:
+    """The reports of one sentence, with a bare toll folded into the typed event it was taken from: "At least 18
+    civilians were killed when shells hit a market" is one shelling that killed 18, not an attack and a shelling.
+    The toll is a report typed only by its casualty word whose clause runs into the other's "when", "as", "after"
+    or "in"."""
+    toll = next((r for r in reports if r.subtype == "attack" and r.trigger.lower() in _CASUALTY_WORDS), None)
+    if toll is None:
+        return reports
+    for k, other in enumerate(reports):
+        if other is toll or other.subtype not in _VIOLENT or other.subtype == "attack":
+            continue
+        at = sentence.find(other.trigger)
+        if at > 0 and _TOLL_JOIN.search(sentence[:at]):
+            reports[k] = replace(other, fatalities=other.fatalities if other.fatalities is not None else
+                                 toll.fatalities, injured=other.injured if other.injured is not None else toll.injured,
+                                 actor2=other.actor2 or toll.actor2)
+            return [r for r in reports if r is not toll]
+    return reports
 
 
 def _surnames(names: Sequence[str]) -> dict[str, str]:
@@ -272,6 +297,7 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
             if report is not None and report.subtype not in done:
                 done.add(report.subtype)
                 out.append(report)
+        out[len(out) - len(done):] = _toll_joined(out[len(out) - len(done):], sentence.text)
     names = _surnames([c for r in out for c in r.claimed_by])
     if names:
         out = [replace(r, claimed_by=tuple(dict.fromkeys(names.get(c, c) for c in r.claimed_by))) for r in out]

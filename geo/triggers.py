@@ -42,10 +42,11 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                         r"|\b(?:warplanes?|jets?|planes?|aircraft|helicopters?)\s+(?:struck|hit|bombed|pounded|"
                         r"targeted|attacked|carried out)\b|\bbomb(?:ed|ing|ings)\b(?!\s+campaign)"),
     ("shelling", 0.8, r"\bshelling\b|\bshell(?:ed|s)\b(?=\s+(?:the|a|an|its|their|rebel|army|government|"
-                      r"(?-i:[A-Z]))|\s*[,.;])|\b(?:was|were|been|being)\s+shelled\b|\bshell\s+(?=(?-i:[A-Z]))"
+                      r"positions?|villages?|towns?|areas?|targets?|neighbou?rhoods?|districts?|homes|houses|"
+                      r"residential|civilian|military|several|two|three|four|\d|(?-i:[A-Z]))|\s*[,.;])|\b(?:was|were|been|being)\s+shelled\b|\bshell\s+(?=(?-i:[A-Z]))"
                       r"|\bartillery\s+(?:fire|strikes?|shells?|attacks?)\b"
                       r"|\bmortar\s+(?:fire|shells?|shelling|rounds?|attacks?)\b|\bmortars?\s+(?:hit|struck|fell)\b"
-                      r"|\b(?:rockets?|missiles?)\s+(?:hit|struck|fell|landed|slammed)\b|\b(?:missile|rocket)\s+"
+                      r"|\b(?:rockets?|missiles?|shells)\s+(?:hit|struck|fell|landed|slammed)\b|\b(?:missile|rocket)\s+"
                       r"(?:strikes?|attacks?|fire|barrages?)\b|\b(?<!test-)(?:fired|launched)\s+(?:\S+\s+){0,3}?(?:rockets?|"
                       r"missiles?)\s+(?:at|into|towards)\b"
                       r"|(?<![-‑])\bfired\s+(?:\w+\s+){0,2}(?:rockets?|missiles?|mortars?|shells?)\b"

@@ -52,6 +52,8 @@ def test_sentences_keep_offsets_and_abbreviations() -> None:
     ("Police killed two suspects in a shootout in Culiacan on Monday.", "armed_clash"),
     ("Russia launched dozens of missiles at cities across Ukraine on Monday.", "shelling"),
     ("Hezbollah fired rockets into northern Israel on Tuesday.", "shelling"),
+    ("Turkish troops shelled positions west of Tal Rifaat on Monday.", "shelling"),
+    ("Shells landed in residential areas of Donetsk on Monday.", "shelling"),
 ])
 def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
     assert find_triggers(sentence)[0].subtype == subtype
@@ -141,6 +143,11 @@ def test_near_locates_the_named_place(extractor: EventExtractor) -> None:
     assert report.place.name.startswith("Qam") and report.where_relation == "in"
     (report,) = _reports(extractor, "Shelling hit villages near Idlib city on Thursday.", "2020-02-20")
     assert report.geo_precision == "near_settlement" and report.where_relation == "near"
+    # a direction or the outskirts before "of" locate the event near the place, not in it
+    (report,) = _reports(extractor, "Air strikes hit a village 10 km south of Saraqeb on Monday, killing four.")
+    assert (report.geo_precision, report.where_relation) == ("near_settlement", "near")
+    (report,) = _reports(extractor, "The town of Saraqeb was shelled on Monday.")
+    assert (report.geo_precision, report.where_relation) == ("settlement", "in")
 
 
 def test_a_town_named_in_the_next_sentence(extractor: EventExtractor) -> None:
@@ -210,6 +217,18 @@ def test_two_events_joined_by_and_are_two_reports(extractor: EventExtractor) -> 
     assert (report.subtype, report.fatalities) == ("air_strike", 5)
     (report,) = _reports(extractor, "The RSF attacked an army base in El Obeid on Thursday.", "2023-06-02")
     assert report.actor1 != "Military Forces of Sudan"
+
+
+def test_a_toll_is_folded_into_the_event_that_caused_it(extractor: EventExtractor) -> None:
+    """"18 civilians were killed when shells hit a market": one shelling that killed 18, not a bare attack with
+    the toll beside a shelling without one."""
+    (report,) = _reports(extractor, "At least 18 civilians were killed when shells hit a market in Khartoum on "
+                                    "Thursday.", "2023-06-02")
+    assert (report.subtype, report.fatalities, report.actor2) == ("shelling", 18, "Civilians (Sudan)")
+    # counter-example: two events of a sentence stay two
+    reports = _reports(extractor, "Gunmen killed four villagers in Djibo on Friday, and an explosive device wounded "
+                                  "three soldiers near Dori.", "2023-06-03")
+    assert [(r.subtype, r.fatalities, r.injured) for r in reports] == [("attack", 4, None), ("explosive", None, 3)]
 
 
 def test_the_subject_of_an_active_casualty_verb_acts(extractor: EventExtractor) -> None:
