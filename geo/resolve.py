@@ -496,6 +496,9 @@ class Resolver:
             return Resolution(stand_in, (candidate, *alternatives)[:3], "partial", 0.5 * group.confidence,
                               group.support[k])
         if group.partial:
+            if group.foreign[k] and group.support[k] < 0.1 and candidate.place.kind not in _COARSE_KINDS:
+                # "the West Midlands" in a text about England: no Midlands of Zimbabwe stands in for it
+                return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
             return Resolution(candidate.place, alternatives, "partial", 0.5 * group.confidence, evidence)
         if group.contained[k]:
             method = "containment"

@@ -242,6 +242,23 @@ def test_a_small_town_of_a_country_the_text_never_names_is_abstained(geoparser) 
     assert found.place.country == "US"
 
 
+def test_a_partial_reading_abroad_does_not_stand_in(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """Gold-name mode: "West Midlands" (not in the gazetteer) has only its core "Midlands" (a province of
+    Zimbabwe) to stand in; in a text about England that is no answer."""
+    text = ("Ten people have died of the disease in the West Midlands, officials in Birmingham, Coventry and London "
+            "said, as England braces for more cases.")
+    names = ("West Midlands", "Birmingham", "Coventry", "London", "England")
+    spans = [(text.index(name), text.index(name) + len(name)) for name in names]
+    midlands = geoparser.resolve_spans(text, spans)[0]
+    assert midlands.place is None and midlands.resolution.method == "abstain"
+    # counter-example: in a text about Zimbabwe the core stands in
+    text = "Ten people have died in the West Midlands, officials in Harare, Gweru and Bulawayo said, in Zimbabwe."
+    names = ("West Midlands", "Harare", "Gweru", "Bulawayo", "Zimbabwe")
+    spans = [(text.index(name), text.index(name) + len(name)) for name in names]
+    midlands = geoparser.resolve_spans(text, spans)[0]
+    assert midlands.place.country == "ZW" and midlands.resolution.method == "partial"
+
+
 def test_metonym_prefers_the_capital(geoparser) -> None:  # type: ignore[no-untyped-def]
     found = _place(geoparser, "Washington has refused the requests in the past.", "Washington")
     assert found.mention.role == "metonym" and found.place.feature_code == "PPLC"
