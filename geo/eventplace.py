@@ -76,7 +76,7 @@ _NOT_A_PLACE_AFTER = re.compile(r"^\s+(?:has|have|had|is|was|will|would|says|sai
                                 r"|refus(?:es|ed)|agree(?:s|d)|decid(?:es|ed)|continu(?:es|ed)|sent|sends)\b",
                                 re.IGNORECASE)
 _NOT_A_PLACE_BEFORE = re.compile(r"\b(?:backed|supported|led|sponsored|armed|funded)\s+by\s+(?:the\s+)?$"
-                                 r"|\bwith\s+(?:the\s+)?$|\b(?:citing|according\s+to)\b.*$"
+                                 r"|\bwith\s+(?:the\s+)?$|\b(?:citing|according\s+to)\b[^,;:]*$"
                                  r"|\b(?:authorities|officials|governor|ministry|minister|president|spokes\w+|"
                                  r"embassy|ambassador)\s+(?:of|in|from)\s+(?:the\s+)?(?:\S+\s+){0,3}$",
                                  re.IGNORECASE)

@@ -31,7 +31,7 @@ from functools import lru_cache
 from gazetteer import Gazetteer
 from gazetteer.model import Candidate
 from gazetteer.matching import is_other_name
-from gazetteer.normalize import ARTICLES, NAME_ABBREVIATIONS
+from gazetteer.normalize import ARTICLES, GENERIC_TERMS, NAME_ABBREVIATIONS
 from gazetteer.rank import MATCH_SCORES
 from geo import cues
 from geo.lexicon import (
@@ -73,6 +73,11 @@ _GROUP_NAME = "the name of an armed group ('the Fano militia', 'the Santa Rosa d
 #: American"); before any other country's demonym they place something in that country ("northern Indian states").
 _REGION_OPENERS = frozenset("north south central latin".split())
 _CONTINENT_DEMONYMS = frozenset({"american", "americans"})
+#: A plural area word after a list of names, and each one's singular.
+_PLURALS = {"regions": "region", "provinces": "province", "oblasts": "oblast", "governorates": "governorate",
+            "districts": "district", "counties": "county", "states": "state"}
+_PLURAL_AREA = re.compile(r"[ \u00a0](" + "|".join(_PLURALS) + r")\b")
+_LIST_JOIN = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
 _CAPITAL_CODES = frozenset({"PPLC", "PPLA"})
 #: A transliteration match of a town this big needs no backing from the rest of the text.
@@ -136,6 +141,27 @@ class _Doc:
     diseases: set[str] = field(default_factory=set)  # names seen as a disease's ("Marburg virus")
 
 
+def _plural_cues(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Give the names of a list before a plural area word that word's kinds: in "the Kharkiv, Poltava and
+    Dnipropetrovsk regions" each name is a region ("Poltava region"), not the town. The cue is the singular word; the
+    phrase stays the name."""
+    out = list(mentions)
+    for k in range(len(out) - 1, -1, -1):
+        mention = out[k]
+        found = _PLURAL_AREA.match(text, mention.end)
+        if found is None or mention.cue is not None or mention.role != "literal":
+            continue
+        term = _PLURALS[found.group(1).lower()]
+        kinds = GENERIC_TERMS[term]
+        out[k] = replace(mention, cue=term, kinds=kinds, weak=False)
+        j = k - 1
+        while j >= 0 and out[j].role == "literal" and out[j].cue is None and _LIST_JOIN.fullmatch(
+                text, out[j].end, out[j + 1].start):
+            out[j] = replace(out[j], cue=term, kinds=kinds, weak=False)
+            j -= 1
+    return out
+
+
 class Recognizer:
     """Find place mentions in English text with the gazetteer and phrase cues.
 
@@ -174,7 +200,7 @@ class Recognizer:
             i = taken if taken > i else i + 1
         mentions.extend(self._borders(doc, mentions))
         mentions.sort(key=lambda m: (m.start, -m.end))
-        return mentions
+        return _plural_cues(text, mentions)
 
     def mention_at(self, text: str, start: int, end: int) -> Mention:
         """The mention of a given span (gold-name mode): its phrase cue, and its role when a demonym or a

@@ -48,7 +48,7 @@ _WEAK = ("attack",)
 #: Subtypes whose triggers ("killed", "died", "hit", "deployed") also describe disease, disasters and logistics:
 #: they need armed actors or acts of violence in the sentence, and no other cause in the clause.
 _ARMED_ONLY = frozenset({"attack", "deployment"})
-_ARMED = re.compile(r"\b(?:attack\w*|strikes?|raids?|gunm[ae]n|gunfire|shot|shooting|bomb\w*|shell\w*|clash\w*|"
+_ARMED = re.compile(r"\b(?:attack\w*|strikes?|raids?|gunm[ae]n|gunfire|shot|shooting|bomb\w*|shell\w*|clash\w*|drones?|"
                     r"fighting|fighters|soldiers|troops|militants?|militias?|rebels?|insurgents|forces|army|armed|"
                     r"military|police|regime|ambush\w*|assault|massacre\w*|warships?|tanks|artillery|missiles?|"
                     r"jihadists?|terrorists?|combatants|offensive|operation|war)\b"
@@ -304,6 +304,16 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
     return out
 
 
+def _armed(sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
+    """Whether armed violence is named in the sentence, or in the one before it when this one only tells a toll
+    ("Russia said it destroyed 20 Ukrainian drones over Belgorod. The governor said two people were killed in
+    Nikolskoye."), and that one names no other cause."""
+    if _ARMED.search(sentence.text):
+        return True
+    before = sentences[sentence.index - 1].text if sentence.index > 0 else ""
+    return bool(_ARMED.search(before)) and not _NOT_VIOLENCE.search(before)
+
+
 def _captured_place(sentence: Sentence, trigger: Trigger, mentions: Sequence[ResolvedMention]) -> bool:
     """True when what was captured is a place: a place name or a place noun within a few words after the
     trigger ("retook Saraqeb", "capturing more than 20 villages", "seizing control of the M5 highway"), or the
@@ -344,7 +354,7 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
     capture = trigger.end if subtype == "territory_captured" else None
     chosen: EventPlace | None = choose_place(sentence, mentions, trigger.start, clause=clause, object_from=capture) \
         or adjacent_place(sentences, sentence.index, mentions)
-    if subtype in _ARMED_ONLY and (not _ARMED.search(sentence.text) or _NOT_VIOLENCE.search(text)):
+    if subtype in _ARMED_ONLY and (not _armed(sentence, sentences) or _NOT_VIOLENCE.search(text)):
         return None     # "50 people have died of the virus", "medical staff are deployed": not armed violence
     if subtype == "territory_captured" and not _captured_place(sentence, trigger, mentions):
         return None     # "police seized 3,000 kilos of meat": goods, not territory

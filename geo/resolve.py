@@ -243,6 +243,8 @@ class Resolver:
                 results[index] = fixed
                 continue
             phrase = mention.phrase(text)
+            if mention.cue and mention.cue not in phrase.casefold():  # "Poltava" of "the Kharkiv and Poltava regions"
+                phrase = f"{mention.text} {mention.cue}"
             key = _key(phrase)
             if key not in by_key:
                 partial = False

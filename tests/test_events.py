@@ -231,6 +231,21 @@ def test_a_toll_is_folded_into_the_event_that_caused_it(extractor: EventExtracto
     assert [(r.subtype, r.fatalities, r.injured) for r in reports] == [("attack", 4, None), ("explosive", None, 3)]
 
 
+def test_a_toll_after_a_sentence_of_armed_violence(extractor: EventExtractor) -> None:
+    """A sentence that only tells a toll takes its armed context from the sentence before it; an attribution
+    that ended ("According to the governor, …") does not hide the place after it."""
+    text = ("Russia said its air defences destroyed 20 Ukrainian drones over the Belgorod region overnight. The "
+            "governor said two people were killed in the town of Shebekino.")
+    reports = _reports(extractor, text, "2024-03-16")
+    assert [(r.subtype, r.place.name, r.fatalities) for r in reports][-1] == ("attack", "Shebekino", 2)
+    (report,) = _reports(extractor, "According to the regional governor, Oleh Syniehubov, a missile hit an "
+                                    "industrial site in Kharkiv, wounding three workers.", "2024-03-16")
+    assert (report.subtype, report.place.name, report.injured) == ("shelling", "Kharkiv", 3)
+    # counter-example: after a sentence about a disease, a toll is no attack
+    text = "The outbreak has spread across the province. Officials said two people were killed in Shebekino."
+    assert _reports(extractor, text, "2024-03-16") == []
+
+
 def test_the_subject_of_an_active_casualty_verb_acts(extractor: EventExtractor) -> None:
     """"Rebels killed five soldiers": one actor per noun of force, and the bare "killed" with an object is active
     (the rebels were the victims, read as a headline's "Rebels killed in Aleppo")."""

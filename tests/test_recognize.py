@@ -325,6 +325,18 @@ def test_demonyms_of_two_words(recognizer) -> None:  # type: ignore[no-untyped-d
     assert "Central African Republic" in [m.text for m in found]
 
 
+def test_names_of_a_list_before_a_plural_area_word(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"the Kharkiv, Poltava and Dnipropetrovsk regions": three regions, not three cities."""
+    found = recognizer.parser.parse("Eleven drones were shot down over the Kharkiv, Poltava and Dnipropetrovsk "
+                                    "regions, the air force said.")
+    assert [(m.mention.text, m.place.kind, m.place.country) for m in found] == [
+        ("Kharkiv", "admin1", "UA"), ("Poltava", "admin1", "UA"), ("Dnipropetrovsk", "admin1", "UA")]
+    # counter-example: a name outside the list keeps its own reading ("Kharkiv" the city, written alone)
+    found = recognizer.parser.parse("A missile hit Kharkiv, and power was cut in the Sumy and Poltava regions.")
+    assert [(m.mention.text, m.place.kind) for m in found] == [
+        ("Kharkiv", "populated_place"), ("Sumy", "admin1"), ("Poltava", "admin1")]
+
+
 def test_demonyms_always_emitted(recognizer) -> None:  # type: ignore[no-untyped-def]
     found = [(m.text, m.role, m.countries) for m in recognizer.recognize("Turkish soldiers and Syrians fled.")]
     assert found == [("Turkish", "demonym", ("TR",)), ("Syrians", "demonym", ("SY",))]
