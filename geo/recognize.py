@@ -73,6 +73,10 @@ _GROUP_NAME = "the name of an armed group ('the Fano militia', 'the Santa Rosa d
 #: American"); before any other country's demonym they place something in that country ("northern Indian states").
 _REGION_OPENERS = frozenset("north south central latin".split())
 _CONTINENT_DEMONYMS = frozenset({"american", "americans"})
+#: A street's word after a name (up to one more hyphenated or capitalised word between): "Cook Street",
+#: "Clay-Kiser Road", "Pennsylvania Avenue" name streets, not the places.
+_STREET_AFTER = re.compile(r"(?:[- ](?-i:[A-Z])[a-z]+)?\s(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|"
+                           r"Drive|Lane|Ln\.|Parkway|Pike|Terrace)(?!\w)")
 #: A plural area word after a list of names, and each one's singular.
 _PLURALS = {"regions": "region", "provinces": "province", "oblasts": "oblast", "governorates": "governorate",
             "districts": "district", "counties": "county", "states": "state"}
@@ -362,6 +366,8 @@ class Recognizer:
             return "a date ('October 6')"
         if _MODEL_NUMBER.match(doc.text, last.end):
             return "a model number (SA-22)"
+        if _STREET_AFTER.match(doc.text, last.end):
+            return "the name of a street ('Cook Street', 'Clay-Kiser Road')"
         if not (_dominant(best) or best.place.population >= 1_000_000):
             if _DISEASE_AFTER.match(doc.text, last.end):
                 doc.diseases.add(name.casefold())

@@ -337,6 +337,16 @@ def test_names_of_a_list_before_a_plural_area_word(recognizer) -> None:  # type:
         ("Kharkiv", "populated_place"), ("Sumy", "admin1"), ("Poltava", "admin1")]
 
 
+def test_the_name_of_a_street_is_no_place(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"Cook Street" (Cook, Minnesota) and "Clay-Kiser Road" (Clay, Kentucky) are streets of the town the text is
+    about."""
+    assert _names(recognizer, "The shooting happened near 11th Street and Cook Street in Springfield, Ill.") == [
+        "Springfield", "Ill"]
+    assert _names(recognizer, "The blaze began on Clay-Kiser Road, north of Paris, Ky.") == ["Paris", "Ky"]
+    # counter-example: a county, and a town before a comma, stay places
+    assert _names(recognizer, "He lives in Cook County, near Clay, Kentucky.") == ["Cook County", "Clay", "Kentucky"]
+
+
 def test_demonyms_always_emitted(recognizer) -> None:  # type: ignore[no-untyped-def]
     found = [(m.text, m.role, m.countries) for m in recognizer.recognize("Turkish soldiers and Syrians fled.")]
     assert found == [("Turkish", "demonym", ("TR",)), ("Syrians", "demonym", ("SY",))]
