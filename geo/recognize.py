@@ -77,6 +77,11 @@ _CONTINENT_DEMONYMS = frozenset({"american", "americans"})
 #: "Clay-Kiser Road", "Pennsylvania Avenue" name streets, not the places.
 _STREET_AFTER = re.compile(r"(?:[- ](?-i:[A-Z])[a-z]+)?\s(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|"
                            r"Drive|Lane|Ln\.|Parkway|Pike|Terrace)(?!\w)")
+#: A ship's name: before an apposition that says so, or after the word for the ship.
+_VESSEL_WORDS = r"(?:tanker|ship|vessel|freighter|carrier|boat|yacht|destroyer|frigate|warship|ferry|trawler)"
+_VESSEL_AFTER = re.compile(r"(?:\s+(?-i:[A-Z])[\w-]+)*,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?" + _VESSEL_WORDS + r"\b",
+                           re.IGNORECASE)
+_VESSEL_BEFORE = re.compile(r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?" + _VESSEL_WORDS + r"\s+$", re.IGNORECASE)
 #: A plural area word after a list of names, and each one's singular.
 _PLURALS = {"regions": "region", "provinces": "province", "oblasts": "oblast", "governorates": "governorate",
             "districts": "district", "counties": "county", "states": "state"}
@@ -368,6 +373,9 @@ class Recognizer:
             return "a model number (SA-22)"
         if _STREET_AFTER.match(doc.text, last.end):
             return "the name of a street ('Cook Street', 'Clay-Kiser Road')"
+        if not major and (_VESSEL_AFTER.match(doc.text, last.end) or _VESSEL_BEFORE.search(
+                doc.text, max(0, first.start - 40), first.start)):
+            return "the name of a ship ('The Marlin Luanda, a Marshall Islands-flagged tanker')"
         if not (_dominant(best) or best.place.population >= 1_000_000):
             if _DISEASE_AFTER.match(doc.text, last.end):
                 doc.diseases.add(name.casefold())

@@ -347,6 +347,15 @@ def test_the_name_of_a_street_is_no_place(recognizer) -> None:  # type: ignore[n
     assert _names(recognizer, "He lives in Cook County, near Clay, Kentucky.") == ["Cook County", "Clay", "Kentucky"]
 
 
+def test_the_name_of_a_ship_is_no_place(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"The Marlin Luanda, a Marshall Islands-flagged tanker" is a ship, not Marlin (Texas)."""
+    assert _names(recognizer, "The Marlin Luanda, a Marshall Islands-flagged tanker, was hit southeast of Aden.") \
+        == ["Marshall Islands", "Aden"]
+    assert _names(recognizer, "Missiles struck the tanker Marlin Luanda in the Gulf of Aden.") == ["Gulf of Aden"]
+    # counter-example: a port in apposition is a place
+    assert _names(recognizer, "The ship docked at Haifa, an Israeli port, on Monday.") == ["Haifa"]
+
+
 def test_demonyms_always_emitted(recognizer) -> None:  # type: ignore[no-untyped-def]
     found = [(m.text, m.role, m.countries) for m in recognizer.recognize("Turkish soldiers and Syrians fled.")]
     assert found == [("Turkish", "demonym", ("TR",)), ("Syrians", "demonym", ("SY",))]
