@@ -7,8 +7,8 @@ words that open organisation names); none holds a place or an answer of a corpus
 from __future__ import annotations
 
 __all__ = [
-    "ABBREVIATIONS", "AUXILIARIES", "COMMON_WORDS", "CONNECTORS", "DIRECTIONS", "FACILITY_HEADS", "INSTITUTION_HEADS",
-    "LOCATIVE",
+    "ABBREVIATIONS", "AUXILIARIES", "COMMON_WORDS", "CONNECTORS", "DIRECTIONS", "FACILITY_HEADS", "GIVEN_NAMES",
+    "INSTITUTION_HEADS", "LOCATIVE",
     "MONTHS", "NAME_PARTICLES",
     "NON_PLACE_NAMES", "NON_PLACE_PHRASES",
     "ORG_HEADS", "OUTLETS", "PERSON_NOUNS", "PERSON_TITLES", "REPORT_VERBS", "STOPWORDS", "WEEKDAYS",
@@ -57,6 +57,13 @@ group organization organisation parliament assembly senate congress court embass
 observatory network channel broadcasting corporation inc ltd fund program programme project initiative
 administration coalition alliance brigade brigades battalion regiment division corps command fleet unit units
 district""")
+
+#: Given names that are also the names of countries, states, capitals or big towns: before a capitalised word that
+#: no place name continues, they open a person's name ("Jordan Peterson", "Paris Hilton", "Chad Smith").
+GIVEN_NAMES = _words("""paris jordan chad israel victoria georgia austin florence sydney madison dallas denver phoenix
+india asia virginia carolina charlotte orlando lincoln jackson houston kingston regina adelaide alexandria geneva
+helena valencia santiago milan vienna montana nevada dakota cheyenne salem troy eugene savannah brooklyn chelsea tyler
+aurora camden logan hudson beverly marion augusta elizabeth""")
 
 #: Last words of the names of institutions and newspapers that open with a place ("Aberdeen University", "The Los
 #: Angeles Times", "China Daily"): the place is part of the name.

@@ -35,8 +35,9 @@ from gazetteer.normalize import ARTICLES, GENERIC_TERMS, NAME_ABBREVIATIONS
 from gazetteer.rank import MATCH_SCORES
 from geo import cues
 from geo.lexicon import (
-    ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, FACILITY_HEADS, INSTITUTION_HEADS, LOCATIVE, MONTHS,
-    NAME_PARTICLES, NON_PLACE_NAMES, NON_PLACE_PHRASES, ORG_HEADS, OUTLETS, PERSON_NOUNS, PERSON_TITLES, WEEKDAYS,
+    ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, FACILITY_HEADS, GIVEN_NAMES, INSTITUTION_HEADS, LOCATIVE,
+    MONTHS, NAME_PARTICLES, NON_PLACE_NAMES, NON_PLACE_PHRASES, ORG_HEADS, OUTLETS, PERSON_NOUNS, PERSON_TITLES,
+    WEEKDAYS,
 )
 from geo.mentions import Mention
 from geo.tokens import Token, tokenize
@@ -430,6 +431,15 @@ class Recognizer:
                 after_gap = " "
             else:
                 after_gap = after.gap if after is not None else ""
+            if (after is not None and after.cap and after_gap == " " and single and first.lower in GIVEN_NAMES
+                    and first.text[1:].islower() and not after.upper and after.text[1:].islower()
+                    and not (after.lower in ORG_HEADS or after.lower in PERSON_TITLES or after.lower in COMMON_WORDS
+                             or after.lower in _NOT_NAMES or after.lower in DIRECTIONS or self._placeish(after)
+                             or self.candidates(f"{name} {after.text}"))):
+                # "Jordan Peterson", "Paris Hilton", "Chad Smith": a given name that is also a big place's, before a
+                # surname ("Victoria Falls", "Jordan Valley" are names the gazetteer knows whole)
+                doc.persons.add(after.text.casefold())
+                return "a given name before a surname"
             if after is not None and after.cap and after_gap == " " and not _dominant(best):
                 word = after.lower
                 if word in ORG_HEADS and single and not major and first.text[1:].islower():

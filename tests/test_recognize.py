@@ -356,6 +356,17 @@ def test_the_name_of_a_ship_is_no_place(recognizer) -> None:  # type: ignore[no-
     assert _names(recognizer, "The ship docked at Haifa, an Israeli port, on Monday.") == ["Haifa"]
 
 
+def test_a_given_name_that_is_a_country_s_opens_a_person_s_name(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"Jordan Peterson", "Paris Hilton", "Chad Smith": persons, even though Jordan, Paris and Chad are a country, a
+    capital and a country; the surname is no place afterwards either ("Smith" in Rome)."""
+    assert _names(recognizer, "Paris Hilton and Jordan Peterson attended the gala.") == []
+    assert _names(recognizer, "Italy's premier met Chad Smith in Rome.") == ["Italy", "Rome"]
+    # counter-examples: a name the gazetteer knows whole, a title after the country, the country alone
+    assert _names(recognizer, "Tourists flocked to Victoria Falls on Monday.") == ["Victoria Falls"]
+    assert _names(recognizer, "Jordan King Abdullah met the delegation.") == ["Jordan"]
+    assert _names(recognizer, "Israel Katz said Israel would respond.") == ["Israel"]
+
+
 def test_demonyms_always_emitted(recognizer) -> None:  # type: ignore[no-untyped-def]
     found = [(m.text, m.role, m.countries) for m in recognizer.recognize("Turkish soldiers and Syrians fled.")]
     assert found == [("Turkish", "demonym", ("TR",)), ("Syrians", "demonym", ("SY",))]
