@@ -83,6 +83,11 @@ _VESSEL_WORDS = r"(?:tanker|ship|vessel|freighter|carrier|boat|yacht|destroyer|f
 _VESSEL_AFTER = re.compile(r"(?:\s+(?-i:[A-Z])[\w-]+)*,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?" + _VESSEL_WORDS + r"\b",
                            re.IGNORECASE)
 _VESSEL_BEFORE = re.compile(r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?" + _VESSEL_WORDS + r"\s+$", re.IGNORECASE)
+#: Generic words that end the names of features ("the Jordan Valley", "Madison Square Garden"): after another
+#: capitalised word they are part of its name, not a place known by another spelling ("Valley" as The Valley).
+_FEATURE_TAILS = frozenset("valley valleys garden gardens square park bridge heights hill hills falls river lake bay "
+                           "beach island islands plaza centre center tower hall gate mountain mountains desert coast "
+                           "forest canal dam field fields stadium".split())
 #: A plural area word after a list of names, and each one's singular.
 _PLURALS = {"regions": "region", "provinces": "province", "oblasts": "oblast", "governorates": "governorate",
             "districts": "district", "counties": "county", "states": "state"}
@@ -414,6 +419,9 @@ class Recognizer:
         if (not major and i > 0 and tokens[i - 1].lower == "the" and j + 1 < len(tokens)
                 and tokens[j + 1].lower in _GROUP_HEADS and not tokens[j + 1].cap and tokens[j + 1].gap == " "):
             return _GROUP_NAME
+        if (single and first.lower in _FEATURE_TAILS and i > 0 and tokens[i - 1].cap and first.gap == " "
+                and best.match.type != "exact"):
+            return "the generic word of a longer name ('the Jordan Valley', 'Madison Square Garden')"
         if not first.headline:
             before = tokens[i - 1] if i > 0 else None
             if before is not None and before.cap and first.gap == " " and i - 1 not in doc.blocked and not (

@@ -367,6 +367,14 @@ def test_a_given_name_that_is_a_country_s_opens_a_person_s_name(recognizer) -> N
     assert _names(recognizer, "Israel Katz said Israel would respond.") == ["Israel"]
 
 
+def test_the_generic_word_of_a_longer_name_is_no_place(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"the Jordan Valley": no "Valley" (The Valley, Anguilla); "Madison Square Garden": no "Garden"."""
+    assert _names(recognizer, "Settlers attacked a village in the Jordan Valley on Monday.") == ["Jordan"]
+    assert "Garden" not in _names(recognizer, "Madison Square Garden hosted the event.")
+    # counter-example: the feature known whole
+    assert _names(recognizer, "Tourists flocked to Victoria Falls on Monday.") == ["Victoria Falls"]
+
+
 def test_demonyms_always_emitted(recognizer) -> None:  # type: ignore[no-untyped-def]
     found = [(m.text, m.role, m.countries) for m in recognizer.recognize("Turkish soldiers and Syrians fled.")]
     assert found == [("Turkish", "demonym", ("TR",)), ("Syrians", "demonym", ("SY",))]
