@@ -100,6 +100,7 @@ GENERIC_TERMS: dict[str, tuple[str, ...]] = {
     "county": ("admin2", "admin1"),
     "municipality": ("admin2", "populated_place"),
     "countryside": ("admin1", "region", "populated_place"),
+    "valley": ("region",),
     "city": ("populated_place",),
     "town": ("populated_place",),
     "village": ("populated_place",),

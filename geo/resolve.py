@@ -126,6 +126,12 @@ def _named_after(division: Place, town: Place) -> bool:
     return distance_km(town.lat, town.lon, division.lat, division.lon) < _SEAT_KM
 
 
+def _fits(place: Place, kinds: tuple[str, ...]) -> bool:
+    """Whether ``place`` is of a kind a cue asks for; a region may be a division ("the Bekaa Valley" is the Beqaa
+    governorate)."""
+    return place.kind in kinds or ("region" in kinds and place.kind in ("admin1", "admin2"))
+
+
 def _key(phrase: str) -> str:
     """The key of one distinct name of a document (case and spacing folded)."""
     return " ".join(phrase.casefold().split())
@@ -514,12 +520,18 @@ class Resolver:
             return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
         if candidate.match.type == "fuzzy" and group.support[k] < 0.15 and not group.contained[k]:
             return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
-        if group.kinds and candidate.place.kind not in group.kinds and (
+        if group.kinds and not _fits(candidate.place, group.kinds) and (
                 candidate.match.score < 0.95 or is_other_name(candidate)) and group.support[k] < 0.2 \
                 and not group.contained[k]:
             # "the Shabelle river": no river of that name is known, and a town spelt like it (Sabile, Latvia) with
-            # nothing in the text for it is no answer
-            return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
+            # nothing in the text for it is no answer; a reading of the kind asked for, when there is one, is
+            fitting = next((i for i in order if _fits(group.candidates[i].place, group.kinds)), None)
+            if fitting is None:
+                return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
+            others = tuple(Candidate(group.candidates[i].place, group.candidates[i].match, round(group.scores[i], 4))
+                           for i in order if i != fitting)[:3]
+            return Resolution(group.candidates[fitting].place, others, method, 0.5 * group.confidence,
+                              group.evidence[fitting])
         return Resolution(candidate.place, alternatives, method, group.confidence * self._extent(candidate.place),
                           evidence)
 

@@ -71,6 +71,7 @@ def test_fold_is_idempotent_and_never_empty_for_letters() -> None:
     ("the central Mexican state of Guanajuato", "Guanajuato", ("admin1",)),
     ("the municipality of Argelia", "Argelia", ("admin2", "populated_place")),
     ("the Islamic State of Iraq", "Islamic State of Iraq", ()),
+    ("the Bekaa Valley", "Bekaa", ("region",)),
 ])
 def test_split_generic(query: str, core: str, kinds: tuple[str, ...]) -> None:
     got_core, _, got_kinds = split_generic(query)

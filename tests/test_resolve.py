@@ -57,6 +57,14 @@ def test_congo_is_the_congo_the_text_is_about(geoparser) -> None:  # type: ignor
     assert (west.place.kind, west.place.country) == ("country", "CG")
 
 
+def test_a_valley_is_the_division_named_like_it(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """"the Bekaa Valley": the gazetteer has no valley, but the Beqaa governorate (a loose spelling) is the region;
+    a river's name is not read as a town's ("the Shabelle river" stays unresolved)."""
+    found = _place(geoparser, "Israeli jets struck targets in the Bekaa Valley on Monday.", "Bekaa")
+    assert (found.place.country, found.place.kind) == ("LB", "admin1")
+    assert _place(geoparser, "Floods hit villages along the Shabelle river.", "Shabelle").place is None
+
+
 def test_a_feature_no_one_knows_is_no_look_alike_of_another_kind(geoparser) -> None:  # type: ignore[no-untyped-def]
     """No river Shabelle and no district Hodan are known: a town spelt like them far away (Sabile, Latvia; Houdan,
     France) is no answer; the river stays unresolved, the district is somewhere in Mogadishu."""
