@@ -295,8 +295,8 @@ def exact_matches(search: Search, rows_of: RowsOf, text: str, cue: tuple[str, ..
 
 
 def plain_matches(stored_rows: Callable[[str], StoredRows], text: str, limit: int) -> list[Candidate]:
-    """:func:`exact_matches` and :meth:`Search.ranked` in one, for the commonest lookup: one word, no filter, no
-    cue, rows from the index alone (each place once), read by ``stored_rows`` (loose key → rows).
+    """:func:`exact_matches` and :meth:`Search.ranked` in one, for the commonest lookup: no generic term, no filter,
+    rows from the index alone (each place once), read by ``stored_rows`` (loose key → rows).
 
     Examples
     --------

@@ -445,7 +445,8 @@ class Recognizer:
                              or after.lower in _NOT_NAMES or after.lower in DIRECTIONS or self._placeish(after)
                              or self.candidates(f"{name} {after.text}"))):
                 # "Jordan Peterson", "Paris Hilton", "Chad Smith": a given name that is also a big place's, before a
-                # surname ("Victoria Falls", "Jordan Valley" are names the gazetteer knows whole)
+                # surname ("Victoria Falls" is a name the gazetteer knows whole; "Jordan Valley", "Jordan King
+                # Abdullah" have a common word or a title after the name)
                 doc.persons.add(after.text.casefold())
                 return "a given name before a surname"
             if after is not None and after.cap and after_gap == " " and not _dominant(best):

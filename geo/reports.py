@@ -151,15 +151,15 @@ _CLAUSE = re.compile(r"(?:,\s*|\s+)(?=(?:after|following|as|when|while|whereas|s
 _DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:\S+\s+){0,2}?(?:attack|strike|raid|incident|deaths|bombing|"
                        r"shelling|assault)s?\b", re.IGNORECASE)
 _PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|been)\s+(?:\w+\s+)?$", re.IGNORECASE)
-#: A clause that happens at the same time as its neighbour: "... were killed when an air strike hit a school".
-#: "and" joining two clauses ("…bombed Saraqeb and Turkish drones struck Nayrab", "…in Ariha, and shelling…").
 #: Casualty words that type a report "attack" only for want of a better trigger.
 _CASUALTY_WORDS = frozenset({"killed", "killing", "died", "dead", "casualties", "death toll"})
 #: A toll clause running into the event that caused it: "… were killed when shells hit", "… died after an air strike".
 _TOLL_JOIN = re.compile(r"\b(?:killed|killing|died|dead|wounded|injured)\b[^.;]{0,60}?\b(?:when|as|after|in)\s+"
                         r"(?:\S+\s+){0,3}$", re.IGNORECASE)
+#: "and" joining two clauses ("…bombed Saraqeb and Turkish drones struck Nayrab", "…in Ariha, and shelling…").
 _AND = re.compile(r",?\s+and\s+", re.IGNORECASE)
 _AND_END = re.compile(r",?\s+and\s+\Z", re.IGNORECASE)
+#: A clause that happens at the same time as its neighbour: "... were killed when an air strike hit a school".
 _SIMULTANEOUS = re.compile(r"(?:when|as|while)\s", re.IGNORECASE)
 #: A sentence whose time is the previous sentence's: "Shortly after this, ...", "The ministry added that ...".
 _CONTINUES = re.compile(r"[\s“\"]*(?:shortly|soon|moments|minutes|hours|several hours|later|the announcement came|"

@@ -70,8 +70,9 @@ _DEFINITE = 0.2
 #: How much a division named after a town inside it falls behind that town when the name is written bare, and how
 #: close to the division's point the town must be when the gazetteer gives it no division.
 _TOWN_FIRST, _SEAT_KM = 0.1, 50.0
-#: The weight of the other names' countries (confidence × √mentions each) from which a text is about somewhere.
-_FOCUS_WEIGHT = 2.0
+#: The weight of the other names' countries (confidence × √mentions each) from which a text is about somewhere,
+#: and the population below which a town of another country, with nothing in such a text for it, is abstained.
+_FOCUS_WEIGHT, _SMALL_TOWN = 2.0, 100_000
 _THE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
 
 
@@ -515,7 +516,7 @@ class Resolver:
         else:
             method = "prominence"
         place = candidate.place
-        if group.foreign[k] and place.kind == "populated_place" and place.population < 100_000 and \
+        if group.foreign[k] and place.kind == "populated_place" and place.population < _SMALL_TOWN and \
                 place.feature_code not in ("PPLC", "PPLA") and group.support[k] < 0.1 and not group.contained[k]:
             return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
         if candidate.match.type == "fuzzy" and group.support[k] < 0.15 and not group.contained[k]:
