@@ -150,10 +150,10 @@ _LEADING_RE = re.compile(
     r"^(?P<term>" + "|".join(sorted(map(re.escape, _LEADING_GENERIC), key=len, reverse=True)) + r")\s+(?P<core>.+)$",
     re.IGNORECASE,
 )
-#: A capitalised adjective of nationality, between "the" and an area's word: "the central Mexican state of
-#: Guanajuato", "the southern Syrian province of Daraa", "the Kurdish region of Iraq" (case-sensitive inside any
-#: pattern; "the Islamic State of Iraq" has neither such an adjective nor a lower-case "state").
-DEMONYM_ADJECTIVE = r"(?-i:[A-Z][a-z]+(?:an|ese|i|ish))"
+#: A capitalised adjective of nationality or direction, between "the" and an area's word: "the central Mexican
+#: state of Guanajuato", "the southern Syrian province of Daraa", "the Northern Indian states of Bihar" (case-
+#: sensitive inside any pattern; "the Islamic State of Iraq" has neither such an adjective nor a lower-case "state").
+DEMONYM_ADJECTIVE = r"(?-i:[A-Z][a-z]+(?:an|ese|i|ish)|(?:North|South|East|West)(?:ern)?|Central)"
 
 #: Areas a phrase names before a name: "the province of X", also with up to two lower-case words before the
 #: term ("the central state of Guanajuato", "the restive northern province of Idlib"); "state" only in lower

@@ -22,9 +22,9 @@ _TRAILING_RE = re.compile(r"(?P<gap>[ \-\u00a0\u202f])(?P<term>" + "|".join(map(
                           re.IGNORECASE)
 _CAPITALISED_AFTER = re.compile(r" [A-Z]")
 # "the province of", "the northern province of", "the central state of" (a lower-case "state": "the Islamic State
-# of Iraq" is no state of Iraq), "the town of"
+# of Iraq" is no state of Iraq), "the states of" (before a list), "the town of"
 _LEADING_RE = re.compile(r"(?:(?P<the>the)\s+(?:(?:(?-i:[a-z\-]+)|" + DEMONYM_ADJECTIVE + r")\s+){0,2}(?:(?P<area>"
-                         + "|".join(sorted(set(LEADING_AREAS) - {"state"})) + r")|(?P<state>(?-i:state)))|"
+                         + "|".join(sorted(set(LEADING_AREAS) - {"state"})) + r")s?|(?P<state>(?-i:state))s?)|"
                          r"(?:(?:the)\s+)?(?P<term>town|city|village|port city|border town|hamlet|suburb|"
                          r"neighbourhood|neighborhood))\s+of\s+$", re.IGNORECASE)
 _LEADING_KINDS = {"town": ("populated_place",), "city": ("populated_place",), "village": ("populated_place",),
@@ -66,6 +66,8 @@ def leading_cue(text: str, start: int) -> tuple[int, str, tuple[str, ...]] | Non
     True
     >>> leading_cue("in the central Mexican state of Guanajuato", 32)
     (3, 'the central Mexican state of', ('admin1',))
+    >>> leading_cue("in the northern Indian states of Bihar", 33)
+    (3, 'the northern Indian states of', ('admin1',))
     """
     window = text[max(0, start - 50):start]
     found = _LEADING_RE.search(window)

@@ -96,6 +96,7 @@ class _Group:
     confidence: float = 0.0
     partial: bool = False
     kinds: tuple[str, ...] = ()  # the kinds its generic term asks for ("river" in "the Shabelle river")
+    name: str = ""  # the name without its phrase ("nyanza" of "the provinces of Nyanza")
     foreign: list[bool] = field(default_factory=list)  # in a country no other name of a focused text is in
 
 
@@ -119,7 +120,8 @@ def _stand_in(group: _Group, groups: Sequence[_Group]) -> Place | None:
 def _named_after(division: Place, town: Place) -> bool:
     """Whether ``division`` bears the name of ``town``, a town inside it: the town's division is this one, or the
     town lies within :data:`_SEAT_KM` of the division's point (the gazetteer may give no division, or the one
-    before a division was created: Ménaka in Gao)."""
+    before a division was created: Ménaka in Gao). By the town's own name: Bihar Sharif, also called "Bihar", does
+    not put the state of Bihar behind it."""
     if town.country != division.country or _area_name(town.name) != _area_name(division.name):
         return False
     if town.admin1 and division.kind == "admin1" and _area_name(town.admin1) == _area_name(division.name):
@@ -268,7 +270,7 @@ class Resolver:
                     log.warning("could not look up %r: %s", phrase, exc)
                     found = []
                 by_key[key] = len(groups)
-                groups.append(_Group(key, [], found, partial=partial, kinds=mention.kinds))
+                groups.append(_Group(key, [], found, partial=partial, kinds=mention.kinds, name=_key(mention.text)))
             group = groups[by_key[key]]
             group.mentions.append(index)
             group.metonym |= mention.role == "metonym"
@@ -381,7 +383,7 @@ class Resolver:
         admin1_countries: set[str] = set()  # countries of which the document names a first-level division
         anchors: list[Place] = []
         for other, place in chosen:
-            if other is group:
+            if other is group or other.name == group.name:  # "the provinces of Nyanza" is no context for "Nyanza"
                 continue
             weight = other.confidence * len(other.mentions) ** 0.5
             if place.country:
@@ -414,6 +416,10 @@ class Resolver:
         # name and the division with its word ("Rafah governorate"), so the town comes first unless a cue asks
         towns = [] if group.kinds else [c.place for c in group.candidates
                                         if c.place.kind == "populated_place" and c.match.score >= 0.95]
+        # a country read by an alternate name that its capital bears as its own ("Tunis" for Tunisia) is not the
+        # country named alone
+        capitals = {c.place.country for c in group.candidates
+                    if c.place.feature_code == "PPLC" and c.match.type == "exact"}
         for k, candidate in enumerate(group.candidates):
             place = candidate.place
             share = countries.get(place.country or "", 0.0) / total
@@ -447,7 +453,8 @@ class Resolver:
             # capital ("Bienne" for Vienna) does not outrank the towns that bear the name itself ("Beni")
             prior = _PRIOR * place.prominence * (1.0 if real else candidate.match.score)
             value = candidate.score + prior + support - (candidate.match.score - match)
-            if place.kind in _COARSE_KINDS and real:
+            if place.kind in _COARSE_KINDS and real and not (
+                    place.kind == "country" and candidate.match.type != "exact" and place.country in capitals):
                 value += 0.25
             elif place.feature_code == "PPLC" and real:
                 value += _CAPITAL

@@ -267,6 +267,27 @@ def test_a_partial_reading_abroad_does_not_stand_in(geoparser) -> None:  # type:
     assert midlands.place.country == "ZW" and midlands.resolution.method == "partial"
 
 
+def test_a_capital_by_its_own_name_before_the_country_by_an_alternate(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """"Tunis" is also an alternate name of Tunisia; the capital bears it as its own name."""
+    assert _place(geoparser, "Protests were reported in Tunis on Monday.", "Tunis").place.feature_code == "PPLC"
+    # counter-examples: the country by its own name, and a country whose capital has a longer name
+    assert _place(geoparser, "Protests were reported in Tunisia on Monday.", "Tunisia").place.kind == "country"
+    assert _place(geoparser, "Kuwait said it would send aid.", "Kuwait").place.kind == "country"
+
+
+def test_the_same_name_in_two_phrases_is_no_context_for_itself(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """"the provinces of Nyanza" and "in Nyanza" are one name: its reading in Rwanda (a town; Kenya's former
+    province is not in the gazetteer) does not become likelier because the other phrase reads it there too."""
+    text = ("Cholera cases have been reported in the provinces of Nyanza and Rift Valley, Kenya's health ministry "
+            "said. Officials in Kisumu, Homa Bay, Migori and Nairobi said health services in Nyanza were overwhelmed.")
+    for item in geoparser.parse(text):
+        if item.mention.text == "Nyanza":
+            assert item.place is None or item.place.country == "KE"
+    # counter-example: the states of a list before a plural area word are the states
+    found = _place(geoparser, "Floods hit the Northern Indian states of Bihar and Uttar Pradesh.", "Bihar")
+    assert (found.place.kind, found.place.country) == ("admin1", "IN")
+
+
 def test_metonym_prefers_the_capital(geoparser) -> None:  # type: ignore[no-untyped-def]
     found = _place(geoparser, "Washington has refused the requests in the past.", "Washington")
     assert found.mention.role == "metonym" and found.place.feature_code == "PPLC"
