@@ -151,6 +151,9 @@ _CLAUSE = re.compile(r"(?:,\s*|\s+)(?=(?:after|following|as|when|while|whereas|s
 _DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:\S+\s+){0,2}?(?:attack|strike|raid|incident|deaths|bombing|"
                        r"shelling|assault)s?\b", re.IGNORECASE)
 _PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|been)\s+(?:\w+\s+)?$", re.IGNORECASE)
+#: A day named relative to an article's date ("on Saturday", "overnight", "yesterday").
+_DAY_WORDS = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
+                        r"overnight)\b", re.IGNORECASE)
 #: Casualty words that type a report "attack" only for want of a better trigger.
 _CASUALTY_WORDS = frozenset({"killed", "killing", "died", "dead", "casualties", "death toll"})
 #: A toll clause running into the event that caused it: "… were killed when shells hit", "… died after an air strike".
@@ -359,13 +362,15 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
     if subtype == "territory_captured" and not _captured_place(sentence, trigger, mentions):
         return None     # "police seized 3,000 kilos of meat": goods, not territory
     weak = subtype in _WEAK or trigger.text.lower() in _WEAK_WORDS
-    if weak and not (killed or injured or dates):
+    # an article with no date of its own cannot date "on Saturday", which still says when
+    dated = bool(dates) or (article.published is None and _DAY_WORDS.search(text) is not None)
+    if weak and not (killed or injured or dated):
         return None
     if trigger.text.lower() in _WEAK_WORDS and _PROGRESSIVE.search(sentence.text[:trigger.start]) \
             and not (killed or injured):
         return None     # "Assad's army is fighting for control over Idlib": a state of affairs
     perfect = bool(_PERFECT.search(sentence.text[max(0, trigger.start - 40):trigger.end]))
-    if not dates and not (killed or injured) and perfect:
+    if not dated and not (killed or injured) and perfect:
         return None     # "Turkey has sent thousands of troops into Syria": background, not a dated event
     subject = re.match(r"\s*(?:the|this|that)\s+(?:\S+\s+){0,2}$", text[:max(0, trigger.start - begin)],
                        re.IGNORECASE)

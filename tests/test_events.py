@@ -246,6 +246,17 @@ def test_a_toll_after_a_sentence_of_armed_violence(extractor: EventExtractor) ->
     assert _reports(extractor, text, "2024-03-16") == []
 
 
+def test_a_day_named_in_an_undated_article_still_dates_the_event(extractor: EventExtractor) -> None:
+    """An article with no date of its own cannot resolve "on Saturday", but the day still says the event happened
+    (a weak trigger needs a figure, a date or a place); the report's date stays unknown."""
+    article = article_from_text("Gunmen attacked a military post near Menaka on Saturday.", path="t.txt")
+    assert article.published is None
+    (report,) = extractor.reports(article)
+    assert (report.subtype, report.place.name, report.date) == ("attack", "Ménaka", None)
+    # counter-example: no day, no figure: a state of affairs
+    assert extractor.reports(article_from_text("Gunmen attacked military posts near Menaka.", path="t.txt")) == []
+
+
 def test_the_subject_of_an_active_casualty_verb_acts(extractor: EventExtractor) -> None:
     """"Rebels killed five soldiers": one actor per noun of force, and the bare "killed" with an object is active
     (the rebels were the victims, read as a headline's "Rebels killed in Aleppo")."""
