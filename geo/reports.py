@@ -262,6 +262,7 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
     sentences = split_sentences(article.text)
     focus = focus_place(mentions)
     default_country = _main_country(mentions, country_name)
+    country_of = _country_namer(mentions, country_name)
     out: list[Report] = []
     before: list[DateMention] = []      # the dates of the last sentence that had some
     all_dates = [d for d in find_dates(article.text, published=article.published,
@@ -296,7 +297,7 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
             others = {c for span, found in by_clause.items() if span != (begin, stop) for c in found}
             said = tuple(dict.fromkeys(by_clause[(begin, stop)] + [c for c in whole if c not in others]))
             report = _report(article, sentence, sentences, (begin, stop), trigger, mentions, usable,
-                             focus, default_country, said)
+                             focus, default_country, said, country_of)
             if report is not None and report.subtype not in done:
                 done.add(report.subtype)
                 out.append(report)
@@ -344,7 +345,8 @@ def _attached(text: str, start: int, end: int, trigger: Trigger) -> bool:
 
 def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence], clause: tuple[int, int],
             trigger: Trigger, mentions: Sequence[ResolvedMention], dates: Sequence[DateMention],
-            focus: Place | None, default_country: str | None, said: tuple[str, ...]) -> Report | None:
+            focus: Place | None, default_country: str | None, said: tuple[str, ...],
+            country_of: Callable[[str], str | None] = lambda code: None) -> Report | None:
     """The report of one clause's trigger, or ``None`` when the rules of the module docstring reject it.
 
     ``dates`` are the date expressions that may date this trigger (its clause's, and those of clauses that
@@ -386,8 +388,11 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
         subtype = "summary"
     if chosen is None and focus is not None:
         chosen = EventPlace(focus, None, "in", precision_of(focus, "in"), "article")
+    # actors with no country of their own ("gunmen", "civilians") are of the country the sentence puts the event in
+    actor_country = (country_of(chosen.place.country) if chosen is not None and chosen.place_from == "sentence"
+                     and chosen.place.country else None) or default_country
     actor1, actor2, named = actors(sentence.text, sentence.start, mentions, trigger.start,
-                                   default_country=default_country, clause=clause)
+                                   default_country=actor_country, clause=clause)
     state = bool(actor1 and actor1.state)
     civilian = bool(actor2 and actor2.civilian)
     if subtype == "summary":
@@ -418,6 +423,17 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
         published=article.published, sentence=sentence.text, start=sentence.start, end=sentence.end,
         trigger=trigger.text, confidence=round(confidence, 3), sentence_index=sentence.index,
         refers_back=bool(_DEFINITE.search(sentence.text[:trigger.end])), vague=bool(killed and _VAGUE.search(text)))
+
+
+def _country_namer(mentions: Sequence[ResolvedMention],
+                   country_name: Callable[[str], str | None] | None = None) -> Callable[[str], str | None]:
+    """Name of a country from its code: as the article names it, else by ``country_name``."""
+    names = {item.place.country: item.place.name for item in mentions
+             if item.place is not None and item.place.kind == "country" and item.place.country}
+
+    def name_of(code: str) -> str | None:
+        return names.get(code) or (country_name(code) if country_name else None)
+    return name_of
 
 
 def _main_country(mentions: Sequence[ResolvedMention],

@@ -257,6 +257,16 @@ def test_a_day_named_in_an_undated_article_still_dates_the_event(extractor: Even
     assert extractor.reports(article_from_text("Gunmen attacked military posts near Menaka.", path="t.txt")) == []
 
 
+def test_actors_with_no_country_of_their_own_are_of_the_event_s_country(extractor: EventExtractor) -> None:
+    """In a text about Burkina Faso, "gunmen attacked a military post near Menaka" (Mali) are Mali's rebels."""
+    text = ("Jihadists killed 51 soldiers near Deou in Burkina Faso's Oudalan province on Friday, the army said. In "
+            "neighbouring Mali, gunmen attacked a military post near Menaka on Saturday.")
+    report = _reports(extractor, text, "2023-02-20")[-1]
+    assert (report.place.country, report.actor1) == ("ML", "Rebel groups (Mali)")
+    # counter-example: an event in the article's country keeps it
+    assert _reports(extractor, text, "2023-02-20")[0].actor1 == "Rebel groups (Burkina Faso)"
+
+
 def test_the_subject_of_an_active_casualty_verb_acts(extractor: EventExtractor) -> None:
     """"Rebels killed five soldiers": one actor per noun of force, and the bare "killed" with an object is active
     (the rebels were the victims, read as a headline's "Rebels killed in Aleppo")."""
