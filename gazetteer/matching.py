@@ -300,10 +300,10 @@ def plain_matches(stored_rows: Callable[[str], StoredRows], text: str, limit: in
 
     Examples
     --------
-    >>> place = ("x:1", "Saraqib", "populated_place", 35.86, 36.8, "x", None, None, "SY", None, 0, None, False, 0.5)
-    >>> rows = {"sarakib": [((("Saraqib", "saraqib", True),), 0, place)]}
-    >>> [(c.place.name, c.match.type) for c in plain_matches(lambda key: rows.get(key, ()), "Saraqeb", 10)]
-    [('Saraqib', 'normalized')]
+    >>> place = ("x:1", "Halab", "populated_place", 36.2, 37.16, "x", None, None, "SY", None, 0, None, False, 0.5)
+    >>> rows = {loose("Halab"): [((("Halab", "halab", True),), 0, place)]}
+    >>> [(c.place.name, c.match.type) for c in plain_matches(lambda key: rows.get(key, ()), "Ḩalab", 10)]
+    [('Halab', 'normalized')]
     """
     q_fold, q_loose, q_casefold, short, q_bare, q_article = _query_forms(text)
     heap: list[float] = []

@@ -43,12 +43,14 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                         r"targeted|attacked|carried out)\b|\bbomb(?:ed|ing|ings)\b(?!\s+campaign)"),
     ("shelling", 0.8, r"\bshelling\b|\bshell(?:ed|s)\b(?=\s+(?:the|a|an|its|their|rebel|army|government|"
                       r"positions?|villages?|towns?|areas?|targets?|neighbou?rhoods?|districts?|homes|houses|"
-                      r"residential|civilian|military|several|two|three|four|\d|(?-i:[A-Z]))|\s*[,.;])|\b(?:was|were|been|being)\s+shelled\b|\bshell\s+(?=(?-i:[A-Z]))"
+                      r"residential|civilian|military|several|two|three|four|\d|(?-i:[A-Z]))|\s*[,.;])"
+                      r"|\b(?:was|were|been|being)\s+shelled\b|\bshell\s+(?=(?-i:[A-Z]))"
                       r"|\bartillery\s+(?:fire|strikes?|shells?|attacks?)\b"
                       r"|\bmortar\s+(?:fire|shells?|shelling|rounds?|attacks?)\b|\bmortars?\s+(?:hit|struck|fell)\b"
-                      r"|\b(?:rockets?|missiles?|shells)\s+(?:hit|struck|fell|landed|slammed)\b|\b(?:missile|rocket)\s+"
-                      r"(?:strikes?|attacks?|fire|barrages?)\b|\b(?<!test-)(?:fired|launched)\s+(?:\S+\s+){0,3}?(?:rockets?|"
-                      r"missiles?)\s+(?:at|into|towards)\b"
+                      r"|\b(?:rockets?|missiles?|shells)\s+(?:hit|struck|fell|landed|slammed)\b"
+                      r"|\b(?:missile|rocket)\s+(?:strikes?|attacks?|fire|barrages?)\b"
+                      r"|\b(?<!test-)(?:fired|launched)\s+(?:\S+\s+){0,3}?(?:rockets?|missiles?)"
+                      r"\s+(?:at|into|towards)\b"
                       r"|(?<![-‑])\bfired\s+(?:\w+\s+){0,2}(?:rockets?|missiles?|mortars?|shells?)\b"
                       r"|\b(?:attacked|struck|hit|targeted|pounded|bombarded|shelled)\b[^.;]{0,60}?\bwith\s+"
                       r"(?:\w+\s+){0,2}(?:missiles|rockets|artillery)\b|\bhowitzers?\s+fire\b"),
