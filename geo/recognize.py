@@ -76,7 +76,7 @@ _REGION_OPENERS = frozenset("north south central latin".split())
 _CONTINENT_DEMONYMS = frozenset({"american", "americans"})
 #: A street's word after a name (up to one more hyphenated or capitalised word between): "Cook Street",
 #: "Clay-Kiser Road", "Pennsylvania Avenue" name streets, not the places.
-_STREET_AFTER = re.compile(r"(?:[- ](?-i:[A-Z])[a-z]+)?\s(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|"
+_STREET_AFTER = re.compile(r"(?:[- ][A-Z][a-z]+)?\s(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|"
                            r"Drive|Lane|Ln\.|Parkway|Pike|Terrace)(?!\w)")
 #: A ship's name: before an apposition that says so, or after the word for the ship.
 _VESSEL_WORDS = r"(?:tanker|ship|vessel|freighter|carrier|boat|yacht|destroyer|frigate|warship|ferry|trawler)"
@@ -100,6 +100,8 @@ _BIG_TOWN = 100_000
 _LOOSE_SCORE = MATCH_SCORES["loose"]
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 _NOT_NAMES = MONTHS | WEEKDAYS | NON_PLACE_NAMES | PERSON_TITLES
+#: Words that, after a name, do not continue it as a person's name (see ``Recognizer._no_name_word``).
+_LISTED_WORDS = ORG_HEADS | PERSON_TITLES | COMMON_WORDS | _NOT_NAMES | DIRECTIONS
 #: Arabic articles joined to the next word by a hyphen ("al-Qasr", "ez-Zor"), inside longer names: the gazetteer's
 #: articles but English "the"
 _ARTICLE_PARTICLES = ARTICLES - {"the"}
@@ -356,6 +358,11 @@ class Recognizer:
                                                               or c.place.feature_code == "PPLC")
                    for c in self.candidates(token.text))
 
+    def _no_name_word(self, token: Token) -> bool:
+        """A word after a name that does not continue it as a person's: an organisation's or a title's word, a
+        common word, a month or weekday, a direction, a place or demonym, an acronym."""
+        return token.lower in _LISTED_WORDS or self._placeish(token) or token.upper
+
     # -- deciding -------------------------------------------------------------------------------------------
     def _rejected(self, doc: _Doc, i: int, j: int, candidates: tuple[Candidate, ...]) -> str | None:
         """Why the run ``i..j`` is not a place here, or ``None`` when it is one."""
@@ -440,10 +447,8 @@ class Recognizer:
             else:
                 after_gap = after.gap if after is not None else ""
             if (after is not None and after.cap and after_gap == " " and single and first.lower in GIVEN_NAMES
-                    and first.text[1:].islower() and not after.upper and after.text[1:].islower()
-                    and not (after.lower in ORG_HEADS or after.lower in PERSON_TITLES or after.lower in COMMON_WORDS
-                             or after.lower in _NOT_NAMES or after.lower in DIRECTIONS or self._placeish(after)
-                             or self.candidates(f"{name} {after.text}"))):
+                    and first.text[1:].islower() and after.text[1:].islower()
+                    and not (self._no_name_word(after) or self.candidates(f"{name} {after.text}"))):
                 # "Jordan Peterson", "Paris Hilton", "Chad Smith": a given name that is also a big place's, before a
                 # surname ("Victoria Falls" is a name the gazetteer knows whole; "Jordan Valley", "Jordan King
                 # Abdullah" have a common word or a title after the name)
@@ -455,8 +460,7 @@ class Recognizer:
                     # "Food and Drug Administration", "Public Health", "Killeen Police": a word of the name, or a
                     # small place that only names the organisation ("Queensland Health" keeps its state)
                     return "a word in the name of an organisation"
-                if not (word in ORG_HEADS or word in PERSON_TITLES or word in COMMON_WORDS or word in _NOT_NAMES
-                        or word in DIRECTIONS or self._placeish(after) or after.upper or after.text.isdigit()
+                if not (self._no_name_word(after) or after.text.isdigit()
                         or (self._opens_name_with(doc, j, FACILITY_HEADS, 4)  # the place stays a place
                             and not (i > 0 and tokens[i - 1].cap and first.gap == " "))):
                     return "the start of a longer name (a person)"

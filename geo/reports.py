@@ -261,8 +261,8 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
     """
     sentences = split_sentences(article.text)
     focus = focus_place(mentions)
-    default_country = _main_country(mentions, country_name)
     country_of = _country_namer(mentions, country_name)
+    default_country = _main_country(mentions, country_of)
     out: list[Report] = []
     before: list[DateMention] = []      # the dates of the last sentence that had some
     all_dates = [d for d in find_dates(article.text, published=article.published,
@@ -436,20 +436,14 @@ def _country_namer(mentions: Sequence[ResolvedMention],
     return name_of
 
 
-def _main_country(mentions: Sequence[ResolvedMention],
-                  country_name: Callable[[str], str | None] | None = None) -> str | None:
-    """The country whose places the article names most (the "regime" of an article about Idlib is Syria's)."""
+def _main_country(mentions: Sequence[ResolvedMention], country_of: Callable[[str], str | None]) -> str | None:
+    """The country whose places the article names most (the "regime" of an article about Idlib is Syria's), named by
+    ``country_of`` (see :func:`_country_namer`)."""
     counts: dict[str, int] = {}
-    names: dict[str, str] = {}
     for item in mentions:
         place = item.place
         if place is not None and item.mention.role == "literal" and place.kind != "country" and place.country:
             counts[place.country] = counts.get(place.country, 0) + 1
-    for item in mentions:
-        place = item.place
-        if place is not None and place.kind == "country" and place.country:
-            names[place.country] = place.name
     if not counts:
         return None
-    code = max(counts, key=lambda c: counts[c])
-    return names.get(code) or (country_name(code) if country_name else None)
+    return country_of(max(counts, key=lambda c: counts[c]))

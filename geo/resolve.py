@@ -135,6 +135,12 @@ def _fits(place: Place, kinds: tuple[str, ...]) -> bool:
     return place.kind in kinds or ("region" in kinds and place.kind in ("admin1", "admin2"))
 
 
+def _alternatives(group: _Group, order: Sequence[int], chosen: int) -> tuple[Candidate, ...]:
+    """Up to three candidates of ``group`` other than the ``chosen`` one, in ``order``, with their scores."""
+    return tuple(Candidate(group.candidates[i].place, group.candidates[i].match, round(group.scores[i], 4))
+                 for i in order if i != chosen)[:3]
+
+
 def _key(phrase: str) -> str:
     """The key of one distinct name of a document (case and spacing folded)."""
     return " ".join(phrase.casefold().split())
@@ -501,8 +507,7 @@ class Resolver:
             return Resolution(None, (), "abstain", 0.0)
         k = group.choice
         order = sorted(range(len(group.candidates)), key=lambda i: -group.scores[i])
-        alternatives = tuple(Candidate(group.candidates[i].place, group.candidates[i].match,
-                                       round(group.scores[i], 4)) for i in order if i != k)[:3]
+        alternatives = _alternatives(group, order, k)
         candidate = group.candidates[k]
         evidence = 1.0 if group.contained[k] else group.evidence[k]
         if stand_in is not None and candidate.place.kind not in _WIDE_KINDS and (
@@ -528,7 +533,7 @@ class Resolver:
             return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
         if candidate.match.type == "fuzzy" and group.support[k] < 0.15 and not group.contained[k]:
             return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
-        if group.kinds and not _fits(candidate.place, group.kinds) and (
+        if group.kinds and not _fits(place, group.kinds) and (
                 candidate.match.score < 0.95 or is_other_name(candidate)) and group.support[k] < 0.2 \
                 and not group.contained[k]:
             # "the Shabelle river": no river of that name is known, and a town spelt like it (Sabile, Latvia) with
@@ -536,10 +541,8 @@ class Resolver:
             fitting = next((i for i in order if _fits(group.candidates[i].place, group.kinds)), None)
             if fitting is None:
                 return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
-            others = tuple(Candidate(group.candidates[i].place, group.candidates[i].match, round(group.scores[i], 4))
-                           for i in order if i != fitting)[:3]
-            return Resolution(group.candidates[fitting].place, others, method, 0.5 * group.confidence,
-                              group.evidence[fitting])
+            return Resolution(group.candidates[fitting].place, _alternatives(group, order, fitting), method,
+                              0.5 * group.confidence, group.evidence[fitting])
         return Resolution(candidate.place, alternatives, method, group.confidence * self._extent(candidate.place),
                           evidence)
 
