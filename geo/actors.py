@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from geo.lexicon import MONTHS, WEEKDAYS
 from geo.mentions import ResolvedMention
 
-__all__ = ["Actor", "actors", "casualties", "claimants", "parse_number"]
+__all__ = ["Actor", "actors", "casualties", "claimants", "named_groups", "parse_number"]
 
 _UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                       "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
@@ -125,17 +125,45 @@ class Actor:
 _FORCES = (r"troops|soldiers|forces|army|military|regime|government|police|coast\s?guards?|border\s+(?:police|guards)"
            r"|jets|planes?|warplanes?|aircraft|drones?|navy|air\s+force|fighters|rebels|militants|opposition"
            r"|insurgents|militias?|jihadists|gunmen|protesters|demonstrators|civilians|children|villagers|migrants"
-           r"|refugees|residents|pilots|units|positions|targets|helicopters|choppers")
+           r"|farmers|herders|fishermen|worshippers|students|pupils|passengers|patients|shoppers"
+           r"|refugees|residents|pilots|units|positions|targets|helicopters|choppers|tanks|warships|gunboats")
 #: Up to three words before a force's noun, none of them another force ("Rebels killed five soldiers": two actors).
 _FORCE = re.compile(r"\b(?:(?:(?!(?:" + _FORCES + r")\b)[\w’'-]+\s+){0,3})(?:" + _FORCES + r")(?:\s+(?:" + _FORCES
                     + r"))*\b", re.IGNORECASE)
 _STATE = re.compile(r"troops|soldiers|forces|army|military|regime|government|jets|planes?|warplanes?|aircraft|"
-                    r"drones?|navy|air force|pilots|units|positions|helicopters|choppers|targets", re.I)
+                    r"drones?|navy|air force|pilots|units|positions|helicopters|choppers|targets|tanks|warships|"
+                    r"gunboats", re.I)
 _POLICE = re.compile(r"police|coast\s?guards?|border\s+(?:police|guards)", re.I)
 _NONSTATE = re.compile(r"rebels?|militants|opposition|insurgents|militias?|jihadists|gunmen|terrorists?|fighters", re.I)
-_CIVIL = re.compile(r"civilians|children|residents|villagers|women", re.I)
+_CIVIL = re.compile(r"civilians|children|residents|villagers|women|farmers|herders|fishermen|worshippers|students|"
+                    r"pupils|passengers|patients|shoppers", re.I)
 _MIGRANT = re.compile(r"migrants|refugees", re.I)
 _PROTEST = re.compile(r"protesters|demonstrators", re.I)
+
+
+#: Words after which a force's phrase starts afresh, and the words in -ed that are no verbs before a force's noun.
+_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her"})
+_ED_ADJECTIVES = frozenset({"armed", "suspected", "alleged", "unidentified", "masked", "organised", "organized",
+                            "united", "allied", "trained", "disguised", "uniformed"})
+
+
+def _MODIFIER(word: str) -> bool:  # noqa: N802  (a predicate used like the patterns beside it)
+    """A word that may open a force's phrase: capitalised ("Syrian", "RSF"), "government", "regime", "army",
+    "military" or "X-backed"."""
+    return bool(word[:1].isupper() or word.lower() in ("pro-government", "government", "regime", "army", "military")
+                or re.search(r"-backed", word))
+
+
+#: A weapon or an attack after a demonym: the country's forces used it ("An Israeli strike on an apartment killed").
+_WEAPON_AFTER = re.compile(r"\s+(?:air\s+|drone\s+|missile\s+|artillery\s+)?(?:strikes?|raids?|attacks?|missiles?|"
+                           r"rockets?|drones?|shells?|shelling|bombardment|artillery|airstrikes?)\b", re.IGNORECASE)
+#: An organisation that says "it" did the deed: "Hezbollah said it fired rockets at …" (a person says "he").
+_SAID_IT = re.compile(r"(?:^|(?<=[\s“\"]))((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+)\s+(?:said|says|claimed|announced|"
+                      r"confirmed)\s+(?:that\s+)?(?:it|they)\s+(?:(?!(?:was|is|were|are|would|will|could|may|might|be|been)\b)"
+                      r"[a-z]+\s+){0,3}$")
+#: Capitalised words that open such a phrase without naming who acts.
+_NOT_SOURCE_NAMES = frozenset({"The", "It", "They", "Officials", "Police", "Army", "Witnesses", "Residents"})
+_SAYS = re.compile(r"\s+(?:said|says|told|reported|claimed|announced|confirmed|stated|added)\b")
 
 
 def _country_of(span: tuple[int, int], offset: int, mentions: Sequence[ResolvedMention]) -> str | None:
@@ -175,14 +203,40 @@ def _name(phrase: str, country: str | None, default: str | None) -> tuple[str, b
     return None
 
 
+#: A named armed group ("Rapid Support Forces"), with the short form the text gives it ("(RSF)").
+_GROUP = re.compile(r"\b((?:[A-Z][\w’'-]*\s+(?:(?:of|the|for|and)\s+){0,2}){1,5}(?:Forces|Army|Brigades?|Front|"
+                    r"Militia|Guards?|Movement|Battalions?))\b(?:\s+\(([A-Z0-9]{2,6})\))?")
+
+
+def named_groups(text: str) -> dict[str, str]:
+    """Short forms of the named armed groups of a text (the initials of their capitalised words, or the short form
+    in brackets after the name) → their names: "RSF" → "Rapid Support Forces".
+
+    >>> named_groups("The Rapid Support Forces shelled the city. The RSF denied it.")
+    {'RSF': 'Rapid Support Forces'}
+    """
+    out: dict[str, str] = {}
+    for match in _GROUP.finditer(text):
+        name = re.sub(r"^The\s+", "", match.group(1))
+        if _name(name, None, None) != (name, False, False):
+            continue    # a state's forces ("Turkish Armed Forces" reads as its country's elsewhere)
+        initials = "".join(word[0] for word in name.split() if word[:1].isupper())
+        for short in (match.group(2), initials if len(initials) >= 2 else None):
+            if short:
+                out.setdefault(short, name)
+    return out
+
+
 def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trigger_start: int, *,
-           default_country: str | None = None, clause: tuple[int, int] | None = None) \
+           default_country: str | None = None, clause: tuple[int, int] | None = None,
+           groups: dict[str, str] | None = None, mutual: bool = False) \
         -> tuple[Actor | None, Actor | None, list[Actor]]:
     """(actor1, actor2, all actors) of a sentence around the trigger at ``trigger_start``.
 
     ``actor1`` acts ("by Syrian government forces", the subject of an active verb), ``actor2`` is acted on (the
-    subject of a passive "were killed", the object after the trigger). ``offset`` is the sentence's offset in the
-    article (mention offsets are article offsets). A country named as the subject of a military verb ("Turkey shot
+    subject of a passive "were killed", the object after the trigger); with ``mutual`` (a trigger such as "clashed",
+    "exchanged fire"), two sides named before it are one each. ``offset`` is the sentence's offset in the article
+    (mention offsets are article offsets). A country named as the subject of a military verb ("Turkey shot
     down") stands for its armed forces.
     """
     found: list[Actor] = []
@@ -191,19 +245,39 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
         words = phrase.split()
         joins = [k for k, word in enumerate(words) if word.lower() in ("and", "or", "but")]
         if joins:  # "Saraqeb and Turkish drones": the actor is after the conjunction
+            if joins[-1] >= 1 and words[joins[-1] - 1][:1].isupper() and words[joins[-1]].lower() == "and" \
+                    and len(words) - joins[-1] == 3:
+                # "Indian and Pakistani troops": two sides, each with the noun
+                first = words[joins[-1] - 1]
+                at = match.start() + len(" ".join(words[:joins[-1] - 1])) + (1 if joins[-1] > 1 else 0)
+                named = _name(f"{first} {words[-1]}", _country_of((at, at + len(first)), offset, mentions), None)
+                if named and _country_of((at, at + len(first)), offset, mentions):
+                    found.append(Actor(named[0], first, at, at + len(first), named[1], named[2]))
             words = words[joins[-1] + 1:]
-        while words and not (words[0][:1].isupper() or words[0].lower() in ("pro-government", "government", "regime")
-                             or re.search(r"-backed", words[0])):
+        while words and not _MODIFIER(words[0]):
             words.pop(0)
+        # the phrase starts after its last article or verb: "RSF attacked an army (base)" is "army", the RSF another
+        # actor; "A Kenyan-led multinational police (mission)" is "Kenyan-led multinational police"
+        cut = max((k + 1 for k, word in enumerate(words[:-1]) if word.lower() in _DETERMINERS
+                   or (word.islower() and word.endswith("ed") and word not in _ED_ADJECTIVES)), default=0)
+        words = words[cut:]
         if not words:
             words = phrase.split()[-1:]
         phrase = " ".join(words)
         start = match.end() - len(phrase)
-        backed = re.match(r"(?:\S+[-‑](?:backed|allied|aligned|supported|led)\s+)+", phrase)
+        if start < trigger_start and len(sentence[trigger_start:match.end()].split()) > 1:
+            # the trigger inside the phrase ("Russia deploys warships"): the phrase is what follows it
+            phrase = " ".join(sentence[trigger_start:match.end()].split()[1:])
+            start = match.end() - len(phrase)
+        backed = re.match(r"(?:\S+[-‑](?:backed|allied|aligned|supported)\s+)+", phrase)
         own = (start + backed.end(), match.end()) if backed else (start, match.end())
         named = _name(phrase, _country_of(own, offset, mentions), default_country)
         if named:
             found.append(Actor(named[0], phrase, start, match.end(), named[1], named[2]))
+    for short, group in (groups or {}).items():  # "The RSF attacked …", named in full elsewhere in the text
+        for match in re.finditer(r"\b" + re.escape(short) + r"\b", sentence):
+            if not any(a.start <= match.start() < a.end for a in found):
+                found.append(Actor(group, short, match.start(), match.end(), False, False))
     for item in mentions:   # "Turkey shot down ...", "Syrian air raid": a country acts through its forces
         start = item.mention.start - offset
         if item.place is None or item.place.kind != "country" or not 0 <= start < trigger_start \
@@ -213,10 +287,21 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
         subject = item.mention.role in ("metonym", "literal") and len(between.split()) <= 3 \
             and not re.search(r"\b(?:said|says|told|claimed|in|of|to|from|by)\b|[,;:]", between) \
             and not re.search(r"\b(?:in|of|to|from|by|at|into|near)\s+(?:the\s+)?$", sentence[:start])
-        modifier = item.mention.role == "demonym" and len(between.split()) <= 1 and not between.strip(" ")
+        modifier = item.mention.role == "demonym" and (
+            (len(between.split()) <= 1 and not between.strip(" "))
+            or bool(_WEAPON_AFTER.match(sentence, item.mention.end - offset)))  # "An Israeli strike on … killed"
         if subject or modifier:
             found.append(Actor(f"Military Forces of {item.place.name}", item.mention.text, start,
                                item.mention.end - offset, True, False))
+    said_it = _SAID_IT.search(sentence, 0, trigger_start)  # "Hezbollah said it fired rockets at …"
+    if said_it and not any(a.start <= said_it.start(1) < a.end for a in found):
+        name = re.sub(r"^The\s+", "", said_it.group(1))
+        country = _country_of(said_it.span(1), offset, mentions)
+        if country is not None:
+            found.append(Actor(f"Military Forces of {country}", name, *said_it.span(1), True, False))
+        elif name not in _NOT_SOURCE_NAMES:
+            full = (groups or {}).get(name, name)
+            found.append(Actor(full, name, *said_it.span(1), False, False))
     found.sort(key=lambda a: a.start)
     if clause is not None:
         found = [a for a in found if clause[0] <= a.start < clause[1]]
@@ -226,12 +311,14 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
     # five soldiers": an object after it makes it active)
     victim = re.compile(r"^\s*(?:(?:were|was|have been|had been|been|being|are|is)\b[^.;]{0,40}?\s"
                         r"(?:killed|wounded|injured|targeted|hit|downed|shot|attacked|struck)|(?:killed|dead|"
-                        r"wounded|injured)\b(?=\s*(?:$|[,.;:(—–-]|(?:in|by|at|on|near|as|after|during|when|while|"
+                        r"wounded|injured)\b(?=\s*(?:$|[,.;:(—–-]|(?:in|by|at(?!\s+least)|on|near|as|after|during|when|while|"
                         r"and|overnight|today|yesterday)\b)))", re.IGNORECASE)
     # an actor whose last word opens the trigger ("Russian jets" of "jets bombed") is still before it
     before = [a for a in found if a is not by and (a.end <= trigger_start or (
-        a.start < trigger_start and len(sentence[trigger_start:a.end].split()) == 1))]
-    after = [a for a in found if a.start >= trigger_start and a is not by]
+        a.start <= trigger_start and len(sentence[trigger_start:a.end].split()) == 1))]
+    # the subject of a claim after the trigger tells of the event, it takes no part ("…, police said")
+    after = [a for a in found if a.start >= trigger_start and a is not by and a not in before
+             and not _SAYS.match(sentence, a.end)]
     passive_subject = next((a for a in reversed(before) if victim.match(sentence[a.end:])), None)
     if by is not None:
         target = passive_subject or (before[-1] if before else (after[0] if after else None))
@@ -239,6 +326,9 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
     if passive_subject is not None:
         agent = next((a for a in reversed(before) if a.start > passive_subject.end), None)
         return agent or (after[0] if after else None), passive_subject, found
+    if mutual and not after and len(before) >= 2 and re.fullmatch(r"\s+and\s+(?:\S+\s+)?",
+                                                                  sentence[before[-2].end:before[-1].start]):
+        return before[-2], before[-1], found     # "Indian and Pakistani troops exchanged fire": one side each
     return (before[-1] if before else None), (after[0] if after else None), found
 
 
@@ -259,6 +349,8 @@ _SOURCE_WORD = (r"(?:[A-Z][\w’'.-]*|of|for|the|al-\w+|news|agency|ministry|def
 _BEFORE_VERB = re.compile(r"(" + _SOURCE_WORD + r"(?:\s+(?:and\s+)?" + _SOURCE_WORD + r"){0,8})\s*,?\s+"
                           r"(?:(?:also|has|had|have|later|then|previously|earlier|reportedly)\s+)?"
                           + _CLAIM_VERBS + r"\b")
+#: A preposition (or a Portuguese, Spanish or French particle of a name) right before a run of capitalised words.
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|from|to|into|outside|around|da|de|do|dos|das|du|des|del|la)\s+$")
 _STATEMENT = re.compile(r"\b((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)\s+(?:issued|released|published)\s+a\s+"
                         r"statement\b")
 _ACCORDING = re.compile(r"\b(?:according to|citing|cited by|reported by)\s+(?:the\s+)?([^,.;“\"]{2,80}?)(?=[,.;“\"]|$"
@@ -299,6 +391,8 @@ def claimants(sentence: str) -> list[str]:
     found: list[str] = []
     for pattern in (_BEFORE_VERB, _ACCORDING, _AFTER_VERB, _STATEMENT):
         for match in pattern.finditer(sentence):
+            if pattern is _BEFORE_VERB and _PLACE_PREPOSITION.search(sentence, 0, match.start()):
+                continue    # "troops, deployed near Palma and Mocimboa da Praia, said": a place, not who says
             for part in re.split(r"\s+and\s+", match.group(1)):
                 name = _canonical(part)
                 if name and name not in found:

@@ -14,8 +14,8 @@ from gazetteer.normalize import DEMONYM_ADJECTIVE, GENERIC_TERMS, LEADING_AREAS
 from geo.lexicon import AUXILIARIES, REPORT_VERBS
 from geo.tokens import Token
 
-__all__ = ["BorderPhrase", "border_phrases", "leading_cue", "reporting_verb_follows", "source_cue_precedes",
-           "trailing_cue"]
+__all__ = ["BorderPhrase", "border_phrases", "leading_cue", "opens_dateline", "reporting_verb_follows",
+           "source_cue_precedes", "trailing_cue"]
 
 _TRAILING = sorted(GENERIC_TERMS, key=len, reverse=True)
 _TRAILING_RE = re.compile(r"(?P<gap>[ \-\u00a0\u202f])(?P<term>" + "|".join(map(re.escape, _TRAILING)) + r")(?!\w)",
@@ -32,6 +32,29 @@ _LEADING_KINDS = {"town": ("populated_place",), "city": ("populated_place",), "v
                   "capital": ("populated_place",), "hamlet": ("populated_place",), "suburb": ("populated_place",),
                   "neighbourhood": ("populated_place",), "neighborhood": ("populated_place",), **LEADING_AREAS}
 _THE_BEFORE = re.compile(r"(?:^|\s)the\s+$", re.IGNORECASE)
+
+
+#: What follows the place of a dateline ("KHARTOUM, May 12 (Reuters) - ", "GOMA, Democratic Republic of Congo (AP)
+#: - ", "BAKU/YEREVAN (Reuters) - ", "MAPUTO - "): other places after a slash or commas, a day, an agency, a dash.
+_DATELINE_AFTER = re.compile(r"(?:/[A-Z][\w' .-]*?)?(?:,\s*[A-Z][\w'.]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'.]*){0,4})"
+                             r"{0,2}(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^)\n]{1,40}\)\s*)?"
+                             r"[-–—]{1,2}\s")
+_DATELINE_BEFORE = re.compile(r"[ \t]*(?:[A-Z][A-Z' .-]*/)*")
+
+
+
+
+def opens_dateline(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` opens a dateline ("KHARTOUM, May 12 (Reuters) - ", "BAKU/YEREVAN
+    (Reuters) - "): the place the story was filed from, a town.
+
+    >>> opens_dateline("Title\nGOMA, Democratic Republic of Congo (AP) - Rebels shelled Sake.", 6, 10)
+    True
+    >>> opens_dateline("Rebels shelled Goma - and Sake.", 15, 19)
+    False
+    """
+    line = text.rfind("\n", 0, start) + 1
+    return bool(_DATELINE_BEFORE.fullmatch(text, line, start) and _DATELINE_AFTER.match(text, end))
 
 
 def trailing_cue(text: str, end: int) -> tuple[int, str, tuple[str, ...]] | None:

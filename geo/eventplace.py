@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gazetteer.model import Place
+from geo.cues import opens_dateline
 from geo.mentions import ResolvedMention
 from geo.sentences import Sentence
 
@@ -42,6 +43,9 @@ _PREP_WORD = re.compile(r"\b(" + "|".join(_RELATION) + r")\b", re.IGNORECASE)
 #: Words before "of" that make it "near": a direction ("south of", "10 km north-west of"), "outskirts", "edge".
 _DIRECTION_OF = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?|outskirts|edge|vicinity|"
                            r"suburbs)\s+$", re.IGNORECASE)
+#: Words before "of" that make it "in": "the town of Sake", "the province of Idlib".
+_AREA_OF = re.compile(r"\b(?:town|city|village|hamlet|district|province|region|governorate|state|county|"
+                      r"municipality|island|suburb|neighbou?rhood)\s+$", re.IGNORECASE)
 _ANAPHOR = re.compile(r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|base|outpost|post)\b",
                       re.IGNORECASE)
 
@@ -84,7 +88,13 @@ _NOT_A_PLACE_BEFORE = re.compile(r"\b(?:backed|supported|led|sponsored|armed|fun
 
 #: "X, near Y", "X base in southern Y", "the town of X in Y": the text before Y's preposition ends with a name.
 _LOCATES = re.compile(r"(?P<name>[A-Z][\w’'‘-]*(?:\s+[A-Z][\w’'‘-]*)*)(?:\s+(?:base|town|city|village|"
-                      r"district|area|camp|airport|crossing|province|region|governorate|highway|road))?,?\s*$")
+                      r"district|area|camp|airport|crossing|province|region|governorate|highway|road))?,?\s*"
+                      # an apposition ("Sake, a town near Goma") or an offset before the direction of "west of
+                      # Goma" ("Sake, 25 kilometres west of Goma")
+                      r"(?i:(?:(?:a|an)\s+(?:[a-z-]+\s+){0,2}?(?:town|city|village|district|area|camp|base|suburb|"
+                      r"neighbou?rhood)\s+)?(?:(?:(?:about|some|around|nearly|roughly|just|only)\s+)?"
+                      r"(?:\d[\d.,]*|a\s+few|several)\s*(?:km|kilomet(?:er|re)s?|miles?)\s+)?"
+                      r"(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+)?)$")
 _ORG = (r"ministry|army|military|forces|government|police|president|presidency|officials?|authorities|parliament|"
         r"foreign|defen[cs]e|interior|news|agency|media|television|state|troops|soldiers|navy|air\s+force|embassy|"
         r"spokes\w+|leader|prime|communications|coast\s?guard|intelligence")
@@ -103,6 +113,8 @@ def _relation(sentence: str, start: int) -> tuple[str, int]:
             r"\b(?:have|has|had|be|been|is|was|were|are|hit|struck|\w+ed)\b", between, re.IGNORECASE):
         return "", -1   # "to have hit Qaminas": the preposition governs a verb, not the name
     relation = _RELATION[last.group(1).lower()]
+    if relation == "of" and _AREA_OF.search(head, 0, last.start()):
+        return "in", last.start()  # "shelled the town of Sake"
     if relation == "of" and _DIRECTION_OF.search(head, 0, last.start()):
         return "near", last.start()  # "10 km south of Saraqeb", "north-west of Aleppo", "the outskirts of Kabul"
     return relation, last.start()
@@ -159,6 +171,10 @@ def choose_place(sentence: Sentence, mentions: Sequence[ResolvedMention], trigge
     control of the strategic M5 highway" → the M5, a line; "retook Saraqeb from government forces" → Saraqeb).
     """
     options = [m for m in mentions if _usable(m) and sentence.start <= m.mention.start < sentence.end]
+    if datelines := {id(m) for m in options if opens_dateline(sentence.text, m.mention.start - sentence.start,
+                                                                m.mention.end - sentence.start)}:
+        # where the story was filed from: the event's place only when the sentence names no other
+        options = [m for m in options if id(m) not in datelines] or options
     scored: list[tuple[float, ResolvedMention, str]] = []
     for item in options:
         place = item.place

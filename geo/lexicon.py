@@ -169,7 +169,9 @@ whole why will winter with within without woman women work world would year year
 source sources follow read watch share related update updated editing photo photos image images video videos
 copyright advertisement subscribe sign click interactive breaking live opinion analysis feature explainer
 comment comments story stories email print contact login menu search home top
-federal media royal energy homeland zoo villages egg eggs""")
+federal media royal energy homeland zoo villages egg eggs
+tsunami hurricane tornado volcano monsoon fires rain snow hail mud wave waves tide shelters toll riot shelling vote
+polls ballot""")
 
 #: Function words of English, for language detection.
 STOPWORDS = _words("""the of and to in a is that for on with as was by it at from he be this are have has an

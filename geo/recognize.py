@@ -68,8 +68,9 @@ _PREPOSITIONS = (LOCATIVE - {"by", "to"}) | {"of"}
 _NAME_ABBREVIATIONS = frozenset(NAME_ABBREVIATIONS)
 #: Lower-case words after "the X" that make X the name of an armed group or a gang, not a place (a country or a
 #: province stays a place: "the Sinaloa cartel").
-_GROUP_HEADS = frozenset("militia militias gang gangs cartel cartels clan clans tribe tribes".split())
-_GROUP_NAME = "the name of an armed group ('the Fano militia', 'the Santa Rosa de Lima gang')"
+_GROUP_HEADS = frozenset("militia militias gang gangs cartel cartels clan clans tribe tribes fire blaze wildfire"
+                         .split())
+_GROUP_NAME = "the name of a group or a fire ('the Fano militia', 'the Santa Rosa de Lima gang', 'the Eaton fire')"
 #: Words before "American" that make it a continent's, not the United States' ("South American", "Latin
 #: American"); before any other country's demonym they place something in that country ("northern Indian states").
 _REGION_OPENERS = frozenset("north south central latin".split())
@@ -77,7 +78,7 @@ _CONTINENT_DEMONYMS = frozenset({"american", "americans"})
 #: A street's word after a name (up to one more hyphenated or capitalised word between): "Cook Street",
 #: "Clay-Kiser Road", "Pennsylvania Avenue" name streets, not the places.
 _STREET_AFTER = re.compile(r"(?:[- ][A-Z][a-z]+)?\s(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|"
-                           r"Drive|Lane|Ln\.|Parkway|Pike|Terrace)(?!\w)")
+                           r"Drive|Lane|Ln\.|Parkway|Pike|Terrace|Highway|Freeway|Expressway|Turnpike)(?!\w)")
 #: A ship's name: before an apposition that says so, or after the word for the ship.
 _VESSEL_WORDS = r"(?:tanker|ship|vessel|freighter|carrier|boat|yacht|destroyer|frigate|warship|ferry|trawler)"
 _VESSEL_AFTER = re.compile(r"(?:\s+(?-i:[A-Z])[\w-]+)*,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?" + _VESSEL_WORDS + r"\b",
@@ -92,6 +93,9 @@ _FEATURE_TAILS = frozenset("valley valleys garden gardens square park bridge hei
 _PLURALS = {"regions": "region", "provinces": "province", "oblasts": "oblast", "governorates": "governorate",
             "districts": "district", "counties": "county", "states": "state"}
 _PLURAL_AREA = re.compile(r"[ \u00a0](" + "|".join(_PLURALS) + r")\b")
+#: A plural place word before a list of names: "the towns of Nabatieh and Bint Jbeil".
+_PLACE_PLURALS = {**_PLURALS, "towns": "town", "cities": "city", "villages": "village"}
+_PLURAL_BEFORE = re.compile(r"\b(?:the|The)\s+(?:[a-z-]+\s+)?(" + "|".join(_PLACE_PLURALS) + r")\s+of\s+$")
 _LIST_JOIN = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 _MAJOR = frozenset({"country", "continent", "admin1", "sea", "region", "island"})
 _CAPITAL_CODES = frozenset({"PPLC", "PPLA"})
@@ -160,8 +164,8 @@ class _Doc:
 
 def _plural_cues(text: str, mentions: list[Mention]) -> list[Mention]:
     """Give the names of a list before a plural area word that word's kinds: in "the Kharkiv, Poltava and
-    Dnipropetrovsk regions" each name is a region ("Poltava region"), not the town. The cue is the singular word; the
-    phrase stays the name."""
+    Dnipropetrovsk regions" each name is a region ("Poltava region"), not the town; after one ("the towns of
+    Nabatieh and Bint Jbeil") likewise. The cue is the singular word; the phrase stays the name."""
     out = list(mentions)
     for k in range(len(out) - 1, -1, -1):
         mention = out[k]
@@ -176,6 +180,31 @@ def _plural_cues(text: str, mentions: list[Mention]) -> list[Mention]:
                 text, out[j].end, out[j + 1].start):
             out[j] = replace(out[j], cue=term, kinds=kinds, weak=False)
             j -= 1
+    for k, mention in enumerate(out):
+        if mention.role != "literal" or (mention.cue is not None and mention.phrase_start == mention.start):
+            continue
+        found = _PLURAL_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        if found is None or found.start() < mention.phrase_start < mention.start:
+            continue
+        term = _PLACE_PLURALS[found.group(1)]
+        kinds = GENERIC_TERMS[term]
+        j = k
+        while True:  # the name after "of", and the names listed with it, each with the singular as its cue
+            out[j] = replace(out[j], phrase_start=out[j].start, cue=term, kinds=kinds, weak=False)
+            if j + 1 >= len(out) or out[j + 1].role != "literal" or out[j + 1].cue is not None or not \
+                    _LIST_JOIN.fullmatch(text, out[j].end, out[j + 1].start):
+                break
+            j += 1
+    return out
+
+
+def _dateline_cues(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The place a dateline opens an article's line with is a town ("MARRAKECH, Morocco (Reuters) - " is the city,
+    not the region of that name): it takes the cue "city"."""
+    out = list(mentions)
+    for k, mention in enumerate(out):
+        if mention.cue is None and mention.role == "literal" and cues.opens_dateline(text, mention.start, mention.end):
+            out[k] = replace(mention, cue="city", kinds=GENERIC_TERMS["city"], weak=False)
     return out
 
 
@@ -217,7 +246,7 @@ class Recognizer:
             i = taken if taken > i else i + 1
         mentions.extend(self._borders(doc, mentions))
         mentions.sort(key=lambda m: (m.start, -m.end))
-        return _plural_cues(text, mentions)
+        return _dateline_cues(text, _plural_cues(text, mentions))
 
     def mention_at(self, text: str, start: int, end: int) -> Mention:
         """The mention of a given span (gold-name mode): its phrase cue, and its role when a demonym or a
@@ -358,6 +387,11 @@ class Recognizer:
                                                               or c.place.feature_code == "PPLC")
                    for c in self.candidates(token.text))
 
+    @staticmethod
+    def _dateline(doc: _Doc, i: int, j: int) -> bool:
+        """Whether tokens ``i``..``j`` open a dateline ("KERRVILLE, Texas (Reuters) - "): a town, no acronym."""
+        return cues.opens_dateline(doc.text, doc.tokens[i].start, doc.tokens[j].end)
+
     def _no_name_word(self, token: Token) -> bool:
         """A word after a name that does not continue it as a person's: an organisation's or a title's word, a
         common word, a month or weekday, a direction, a place or demonym, an acronym."""
@@ -403,7 +437,7 @@ class Recognizer:
         if i > 0 and tokens[i - 1].lower in PERSON_NOUNS and not tokens[i - 1].cap and first.gap == " " and not major:
             doc.persons.add(name.casefold())
             return "after a word for a person ('her son Jack')"
-        if single and first.upper:
+        if single and first.upper and not self._dateline(doc, i, j):
             if "." in name:  # "U.K.", "D.C.": an abbreviation dotted on purpose
                 return None if _dominant(best, abbreviation=True) else "an acronym"
             exact = best.match.type in ("exact", "alternate") and best.place.kind in ("country", "admin1")
@@ -427,7 +461,7 @@ class Recognizer:
                 and tokens[j + 1].lower in _GROUP_HEADS and not tokens[j + 1].cap and tokens[j + 1].gap == " "):
             return _GROUP_NAME
         if (single and first.lower in _FEATURE_TAILS and i > 0 and tokens[i - 1].cap and first.gap == " "
-                and best.match.type != "exact"):
+                and (best.match.type != "exact" or not major)):  # "the Texas Hill Country": no Hill, New Hampshire
             return "the generic word of a longer name ('the Jordan Valley', 'Madison Square Garden')"
         if not first.headline:
             before = tokens[i - 1] if i > 0 else None

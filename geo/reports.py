@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from gazetteer.model import Place
-from geo.actors import actors, casualties, claimants
+from geo.actors import actors, casualties, claimants, named_groups
 from geo.articles import Article
 from geo.dates import DateMention, find_dates
 from geo.dates import precision as precision_of_span
@@ -57,9 +57,11 @@ _NOT_VIOLENCE = re.compile(r"\b(?:virus|flu|influenza|H\d+N\d+|disease|infect\w*
                            r"pandemic|illness|complications|pneumonia|crash\w*|accident\w*|earthquake|flood\w*|storm|"
                            r"cyclone|hurricane|landslide|drown\w*|heatwave|cancer|covid\w*|birds?|poultry|ducks?|"
                            r"swans?|pigs?|hogs?|cattle|medical staff|doctors|nurses|vaccin\w*)\b", re.IGNORECASE)
-_TERRITORY = re.compile(r"\s*(?:(?:full\s+|effective\s+)?control\s+of\s+)?(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?"
+_TERRITORY = re.compile(r"\s*(?:of\s+)?(?:(?:full\s+|effective\s+)?control\s+of\s+)?(?:the\s+|a\s+|an\s+)?"
+                        r"(?:[\w,-]+\s+){0,3}?"
                         r"(?:town|city|village|villages|territory|area|areas|base|airport|hill|district|region|"
-                        r"province|positions?|outposts?|neighbou?rhoods?|highway|road|crossing|port|capital)\b",
+                        r"province|positions?|outposts?|neighbou?rhoods?|highway|road|crossing|port|capital|"
+                        r"(?:square\s+)?(?:kilomet(?:re|er)s|miles|km))\b",
                         re.IGNORECASE)
 
 
@@ -170,6 +172,17 @@ _CONTINUES = re.compile(r"[\s“\"]*(?:shortly|soon|moments|minutes|hours|severa
                         r"(?:added|also said))\b", re.IGNORECASE)
 _VAGUE = re.compile(r"\b(?:dozens|hundreds|scores|several|a few)\b", re.IGNORECASE)
 _PERFECT = re.compile(r"\b(?:has|have|had|’ve|'ve)\s+(?:\w+\s+){0,2}?(?:been\s+)?\w+(?:ed|en|t|ing)?\b", re.IGNORECASE)
+#: Past-tense attack verbs, and one target after them (an article, up to four words, a singular noun of a site).
+#: Triggers whose two sides act alike ("clashed", "exchanged fire"): both named before it are actors.
+_MUTUAL = re.compile(r"\bclash|\bfought\b|\bfighting\b|\bexchang|\btrad(?:ed|ing)\s|gun\s*battle|firefight|shoot-?out|"
+                     r"gunfight", re.IGNORECASE)
+_PAST_ATTACK = re.compile(r"attacked|targeted|stormed|raided|fired\s+(?:on|at|upon)|opened\s+fire", re.IGNORECASE)
+_ONE_TARGET = re.compile(r"\s+(?:a|an|the)\s+(?:[\w'’\-]+\s+){0,4}?(?:camp|base|post|outpost|checkpoint|village|town|"
+                         r"hospital|clinic|school|market|mosque|church|convoy|bus|house|home|building|station|"
+                         r"position|barracks|prison|compound|hotel|restaurant|office|headquarters|airport|port|"
+                         r"bank|police station|patrol|vehicle)\b(?!-)", re.IGNORECASE)
+#: Event-place precisions finer than a region.
+_FINE = frozenset({"site", "settlement", "near_settlement", "admin2"})
 _WEAK_WORDS = frozenset({"fighting", "fought", "clash", "clashes", "clashed", "patrol", "patrols", "convoy", "convoys"})
 
 
@@ -263,6 +276,7 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
     focus = focus_place(mentions)
     country_of = _country_namer(mentions, country_name)
     default_country = _main_country(mentions, country_of)
+    groups = named_groups(article.text)
     out: list[Report] = []
     before: list[DateMention] = []      # the dates of the last sentence that had some
     all_dates = [d for d in find_dates(article.text, published=article.published,
@@ -297,7 +311,7 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
             others = {c for span, found in by_clause.items() if span != (begin, stop) for c in found}
             said = tuple(dict.fromkeys(by_clause[(begin, stop)] + [c for c in whole if c not in others]))
             report = _report(article, sentence, sentences, (begin, stop), trigger, mentions, usable,
-                             focus, default_country, said, country_of)
+                             focus, default_country, said, country_of, groups)
             if report is not None and report.subtype not in done:
                 done.add(report.subtype)
                 out.append(report)
@@ -334,19 +348,35 @@ def _captured_place(sentence: Sentence, trigger: Trigger, mentions: Sequence[Res
         for m in mentions)
 
 
+def _specific_target(text: str, trigger: Trigger, chosen: EventPlace | None) -> bool:
+    """True when a past-tense attack verb has one definite target at a place the sentence names finer than a
+    region ("The RSF also attacked the Abu Shouk displacement camp north of El Fasher"), or sides "clashed" at
+    such a place: one event, not a state of affairs ("Gunmen attacked military posts near Menaka")."""
+    if chosen is None or chosen.place_from != "sentence" or chosen.precision not in _FINE:
+        return False
+    if trigger.text.lower() == "clashed":  # "Soldiers clashed with armed men in the Tierra Blanca neighbourhood"
+        return chosen.relation in ("in", "at", "near")
+    return bool(_PAST_ATTACK.fullmatch(trigger.text) and _ONE_TARGET.match(text, trigger.end))
+
+
 def _attached(text: str, start: int, end: int, trigger: Trigger) -> bool:
     """False when a comma and another verb stand between a date and the trigger ("The army, which entered Idlib
     at the end of last year, was targeted in an air raid": the date belongs to "entered")."""
     if not text[:start].strip(" “\"'"):
         return True     # "Since December, Syrian government forces have advanced …": it opens the sentence
     between = text[end:trigger.start] if end <= trigger.start else text[trigger.end:start]
-    return not ("," in between and re.search(r"\b\w{3,}ed\b", between))
+    if end <= trigger.start and "," in between and re.search(r"\b\w{3,}ed\s+(?:\w+\s+)?$", text[:start]):
+        return False    # "troops, deployed since 2021 to protect …, said they had repelled": the date is "deployed"'s
+    # the verb must stand after the comma: "clashes continued around Sittwe, the state capital, on Monday" keeps
+    # its date (the verb is the trigger's own, the comma opens an apposition)
+    return not ("," in between and re.search(r"\b\w{3,}ed\b", between.split(",", 1)[1]))
 
 
 def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence], clause: tuple[int, int],
             trigger: Trigger, mentions: Sequence[ResolvedMention], dates: Sequence[DateMention],
             focus: Place | None, default_country: str | None, said: tuple[str, ...],
-            country_of: Callable[[str], str | None] = lambda code: None) -> Report | None:
+            country_of: Callable[[str], str | None] = lambda code: None,
+            groups: dict[str, str] | None = None) -> Report | None:
     """The report of one clause's trigger, or ``None`` when the rules of the module docstring reject it.
 
     ``dates`` are the date expressions that may date this trigger (its clause's, and those of clauses that
@@ -366,13 +396,16 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
     weak = subtype in _WEAK or trigger.text.lower() in _WEAK_WORDS
     # an article with no date of its own cannot date "on Saturday", which still says when
     dated = bool(dates) or (article.published is None and _DAY_WORDS.search(text) is not None)
-    if weak and not (killed or injured or dated):
+    if weak and not (killed or injured or dated or _specific_target(sentence.text, trigger, chosen)):
         return None
     if trigger.text.lower() in _WEAK_WORDS and _PROGRESSIVE.search(sentence.text[:trigger.start]) \
             and not (killed or injured):
         return None     # "Assad's army is fighting for control over Idlib": a state of affairs
     perfect = bool(_PERFECT.search(sentence.text[max(0, trigger.start - 40):trigger.end]))
-    if not dated and not (killed or injured) and perfect:
+    # "Ukrainian troops had seized the town of Sudzha": a town taken is news, in whatever tense
+    taken_town = capture is not None and chosen is not None and chosen.place_from == "sentence" \
+        and chosen.precision in _FINE
+    if not dated and not (killed or injured) and perfect and not taken_town:
         return None     # "Turkey has sent thousands of troops into Syria": background, not a dated event
     subject = re.match(r"\s*(?:the|this|that)\s+(?:\S+\s+){0,2}$", text[:max(0, trigger.start - begin)],
                        re.IGNORECASE)
@@ -392,7 +425,8 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
     actor_country = (country_of(chosen.place.country) if chosen is not None and chosen.place_from == "sentence"
                      and chosen.place.country else None) or default_country
     actor1, actor2, named = actors(sentence.text, sentence.start, mentions, trigger.start,
-                                   default_country=actor_country, clause=clause)
+                                   default_country=actor_country, clause=clause, groups=groups,
+                                   mutual=bool(_MUTUAL.search(trigger.text)))
     state = bool(actor1 and actor1.state)
     civilian = bool(actor2 and actor2.civilian)
     if subtype == "summary":

@@ -73,6 +73,16 @@ _TOWN_FIRST, _SEAT_KM = 0.1, 50.0
 #: The weight of the other names' countries (confidence × √mentions each) from which a text is about somewhere,
 #: and the population below which a town of another country, with nothing in such a text for it, is abstained.
 _FOCUS_WEIGHT, _SMALL_TOWN = 2.0, 100_000
+#: The weight of a first-level division (named, or holding places the text puts there) that makes a text about it.
+_STATE_WEIGHT = 1.5
+#: A town this close to a place the text settles is no stray, whatever its division (a town across a state line).
+_NEIGHBOUR_KM = 100.0
+#: The lead a town's reading of a bare name gets over the division named after it when a cue reads the name as that
+#: town elsewhere in the text.
+_CUED_TOWN = 0.3
+#: A country or territory of fewer people, whose divisions a focused text about another country does not name
+#: without support.
+_SMALL_COUNTRY = 1_000_000
 _THE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
 
 
@@ -98,6 +108,7 @@ class _Group:
     kinds: tuple[str, ...] = ()  # the kinds its generic term asks for ("river" in "the Shabelle river")
     name: str = ""  # the name without its phrase ("nyanza" of "the provinces of Nyanza")
     foreign: list[bool] = field(default_factory=list)  # in a country no other name of a focused text is in
+    astray: list[bool] = field(default_factory=list)  # in a division of the text's country that the text never names
 
 
 def _stand_in(group: _Group, groups: Sequence[_Group]) -> Place | None:
@@ -230,6 +241,18 @@ class Resolver:
         self.limit = limit
         self._cache: dict[tuple[str, str | None], list[Candidate]] = {}
         self._extents: dict[str, float] = {}
+        self._populations: dict[str, int] = {}
+
+    def _small_division(self, place: Place) -> bool:
+        """A division of a country or territory of under :data:`_SMALL_COUNTRY` people: the sheadings of the Isle
+        of Man ("Middle", "Michael"), the parishes of Barbados, whose names are common words and given names."""
+        if place.kind not in ("admin1", "admin2") or not place.country:
+            return False
+        people = self._populations.get(place.country)
+        if people is None:
+            people = self._populations[place.country] = max((p.population for p in
+                                                             self.gazetteer.country(place.country)), default=0)
+        return people < _SMALL_COUNTRY
 
     def candidates(self, name: str, *, kinds: Sequence[str] | None = None) -> list[Candidate]:
         """Candidates for a name or phrase, best first (cached)."""
@@ -371,6 +394,7 @@ class Resolver:
             group.contained = [False] * len(group.candidates)
             group.evidence = [0.0] * len(group.candidates)
             group.foreign = [False] * len(group.candidates)
+            group.astray = [False] * len(group.candidates)
             group.confidence = 0.5
         for _ in range(_ROUNDS):
             chosen = [(g, g.candidates[g.choice].place) for g in groups if g.candidates]
@@ -381,10 +405,36 @@ class Resolver:
                 if group.candidates:
                     group.choice = max(range(len(group.scores)), key=lambda k: (group.scores[k], -k))
                     group.confidence = self._confidence(group)
+        self._towns_by_cue(groups)
+
+    def _towns_by_cue(self, groups: list[_Group]) -> None:
+        """One sense per text: a bare name read as a division is the town that a cue reads it as elsewhere in the
+        text ("the eastern Libyan city of Derna", a dateline's "MARRAKECH, Morocco (Reuters) -"), when every cued
+        reading of the name is that town."""
+        towns: dict[str, set[str]] = defaultdict(set)
+        for group in groups:
+            if group.kinds and group.candidates:
+                towns[group.name].add(group.candidates[group.choice].place.id)
+        for group in groups:
+            found = towns.get(group.name)
+            if group.kinds or not group.candidates or not found or len(found) != 1 \
+                    or group.candidates[group.choice].place.kind not in ("admin1", "admin2"):
+                continue
+            (town,) = found
+            k = next((i for i, c in enumerate(group.candidates) if c.place.id == town
+                      and c.place.kind == "populated_place" and c.match.score >= 0.95), None)
+            if k is not None:
+                group.scores[k] = max(group.scores) + _CUED_TOWN
+                group.choice = k
+                group.confidence = self._confidence(group)
 
     def _score(self, group: _Group, groups: list[_Group], chosen: list[tuple[_Group, Place]],
                fixed: list[Place]) -> None:
         countries: dict[str, float] = defaultdict(float)
+        # (country, first-level division): the weight of the divisions the text names, and of its towns said to lie
+        # in one ("Kerrville, Texas")
+        states: dict[tuple[str, str], float] = defaultdict(float)
+        settled: list[Place] = []  # places the text puts in a division, names as one, or names unambiguously
         admin1s: set[str] = set()
         admin1_countries: set[str] = set()  # countries of which the document names a first-level division
         anchors: list[Place] = []
@@ -397,10 +447,18 @@ class Resolver:
             if place.kind == "admin1":
                 admin1s.add(_area_name(place.name))
                 admin1_countries.add(place.country or "")
+                states[(place.country or "", _area_name(place.name))] += weight
+                settled.append(place)
             elif place.admin1:
                 admin1s.add(_area_name(place.admin1))
+                if place.kind == "admin2" or (other.contained and other.contained[other.choice]):
+                    # "Kerr County", "Ingram, Texas"; not a guess that agrees with the others
+                    states[(place.country or "", _area_name(place.admin1))] += weight
+                    settled.append(place)
             if place.kind not in _COARSE_KINDS and other.confidence >= 0.4:
                 anchors.append(place)
+                if len(other.candidates) == 1 and other.candidates[0].match.score >= 0.95:
+                    settled.append(place)  # a name with one reading ("the Golan Heights")
         for place in fixed:
             if place.country:
                 countries[place.country] += 0.3
@@ -486,6 +544,15 @@ class Resolver:
             group.scores[k], group.support[k], group.contained[k] = value, support, contained
             group.evidence[k] = evidence
             group.foreign[k] = share == 0.0 and total >= _FOCUS_WEIGHT
+            # a town of a first-level division the text never names, in a text about another division of the same
+            # country ("Hunt" in a text about the Texas Hill Country is no McFarland, California), with nothing
+            # near it
+            group.astray[k] = bool(
+                place.kind == "populated_place" and place.admin1 and not contained
+                and states.get((place.country or "", _area_name(place.admin1)), 0.0) == 0.0
+                and max((w for (c, _), w in states.items() if c == place.country), default=0.0) >= _STATE_WEIGHT
+                and not any(a.kind != "admin1" and distance_km(place.lat, place.lon, a.lat, a.lon) < _NEIGHBOUR_KM
+                            for a in settled))
 
     @staticmethod
     def _confidence(group: _Group) -> float:
@@ -528,8 +595,12 @@ class Resolver:
         else:
             method = "prominence"
         place = candidate.place
-        if group.foreign[k] and place.kind == "populated_place" and place.population < _SMALL_TOWN and \
-                place.feature_code not in ("PPLC", "PPLA") and group.support[k] < 0.1 and not group.contained[k]:
+        if (group.foreign[k] and (place.kind == "populated_place" and place.population < _SMALL_TOWN
+                                  and place.feature_code not in ("PPLC", "PPLA") or self._small_division(place))
+                and group.support[k] < 0.1 and not group.contained[k]) or (
+                group.astray[k] and place.population < _SMALL_TOWN and place.feature_code not in ("PPLC", "PPLA")):
+            # "Jan Davis" in a text about Queensland is no Davis, California; "Middle" in a text about Somalia no
+            # sheading of the Isle of Man
             return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
         if candidate.match.type == "fuzzy" and group.support[k] < 0.15 and not group.contained[k]:
             return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)

@@ -80,12 +80,15 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                          r"|\bshoot-?outs?\b|\bgunfights?\b"
                          r"|\bambush(?:ed)?\b|\bexchange[sd]?\s+of\s+fire\b|\bfires?\s+(?:a\s+)?(?:\S+\s+)?gun\b"
                          r"|\b(?:launch(?:ed|es|ing)?|began|begun|started|continu(?:ing|es|ed))\s+(?:an?\s+|the\s+|its\s+|their\s+)"
-                         r"(?:[\w-]+\s+){0,3}?(?:operation|offensive|assault|incursion)\b"
+                         r"(?!(?:[\w-]+\s+){0,2}?(?:search|rescue|relief|evacuation|humanitarian|aid|recovery|clean-?up)"
+                         r"\s+operation)(?:[\w-]+\s+){0,3}?(?:operation|offensive|assault|incursion)\b"
+                         r"|\b(?:exchang(?:ed|es|ing)|trad(?:ed|ing))\s+(?:heavy\s+|small-arms\s+|artillery\s+|gun\s*)?fire\b"
                          r"|\bretaliat(?:ing|ed|ory\s+(?:attacks?|strikes?))\b"
                          r"|\b(?:repel(?:led|s)?|repuls(?:ed|es)|fought\s+off|beat\s+back)\s+(?:an?\s+|the\s+|several\s+|"
                          r"multiple\s+|\d+\s+)?(?:[\w-]+\s+)?(?:attacks?|assaults?|offensives?|attempts?)\b"),
     ("attack", 0.6, r"\b(?:killed|killing|died|neutrali[sz]ed|casualties|death\s+toll)\b|\bdead\b(?!\s+of\b)"
-                    r"|\battack(?:ed|s)?\s+(?:on|against)\b|\battacked\b|\btargeted\b|\bhit\b"),
+                    r"|\battack(?:ed|s)?\s+(?:on|against)\b|\battacked\b|\btargeted\b|\bhit\b"
+                    r"|\bopened\s+fire\b|\bfired\s+(?:on|at|upon)\b"),
 )
 _COMPILED = tuple((subtype, strength, re.compile(p, re.IGNORECASE)) for subtype, strength, p in _PATTERNS)
 

@@ -54,6 +54,9 @@ def test_sentences_keep_offsets_and_abbreviations() -> None:
     ("Hezbollah fired rockets into northern Israel on Tuesday.", "shelling"),
     ("Turkish troops shelled positions west of Tal Rifaat on Monday.", "shelling"),
     ("Shells landed in residential areas of Donetsk on Monday.", "shelling"),
+    ("Indian and Pakistani troops exchanged fire overnight near Poonch.", "armed_clash"),
+    ("Militants fired at an Israeli checkpoint in Tulkarm on Tuesday.", "attack"),
+    ("Gunmen opened fire on tourists near Pahalgam on Tuesday.", "attack"),
 ])
 def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
     assert find_triggers(sentence)[0].subtype == subtype
@@ -70,6 +73,7 @@ def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
     "Troops may attack the village within days.",
     "Police can detain suspects for 48 hours.",
     "The army said it would repel any attack.",
+    "Security forces launched a search operation in the forests of Anantnag district.",
 ])
 def test_no_trigger_for_threats_negations_and_support(sentence: str) -> None:
     assert find_triggers(sentence) == []
@@ -275,6 +279,134 @@ def test_the_subject_of_an_active_casualty_verb_acts(extractor: EventExtractor) 
     # counter-example: a headline's bare participle is a passive
     (report,) = _reports(extractor, "Five Turkish soldiers killed in Idlib on Monday.")
     assert (report.actor1, report.actor2) == (None, "Military Forces of Turkey")
+
+
+def test_a_date_after_an_apposition_still_dates_the_trigger(extractor: EventExtractor) -> None:
+    """"Heavy clashes continued around Sittwe, the state capital, on Sunday": the comma opens an apposition, the
+    verb is the trigger's own; a weak trigger ("clashes") needs that date."""
+    (report,) = _reports(extractor, "Heavy clashes continued around Sittwe, the state capital, on Sunday.",
+                         "2024-03-05")
+    assert (report.subtype, report.place.name, report.date) == ("armed_clash", "Sittwe", dt.date(2024, 3, 3))
+    # counter-example: a verb after the comma is another clause's, whose date it is
+    (report,) = _reports(extractor, "The army, which entered Idlib on Monday, was targeted in an air raid.",
+                         "2020-03-05")
+    assert report.date_from != "explicit"
+
+
+def test_one_definite_target_makes_an_undated_attack_an_event(extractor: EventExtractor) -> None:
+    """"The RSF also attacked the Abu Shouk displacement camp north of El Fasher": one target at a named place is
+    one event (dated by the article), and "RSF" is the group the text names in full."""
+    text = ("The paramilitary Rapid Support Forces shelled El Fasher on Saturday. The RSF also attacked the Abu "
+            "Shouk displacement camp north of El Fasher, residents said.")
+    report = _reports(extractor, text, "2024-05-12")[-1]
+    assert (report.subtype, report.place.name, report.actor1) == ("attack", "El Fasher", "Rapid Support Forces")
+    assert report.date_from == "publication"
+    # counter-example: plural targets with no day, figure or named group are a state of affairs
+    assert _reports(extractor, "Gunmen attacked military posts near Menaka.", "2024-05-12") == []
+
+
+def test_who_says_so_takes_no_part(extractor: EventExtractor) -> None:
+    """"…, police said": the subject of a claim after the trigger is its source, not its target; farmers are
+    civilians; "army drones" act for the army."""
+    (report,) = _reports(extractor, "In Yobe state, gunmen killed nine farmers near Damaturu on Sunday, police said.",
+                         "2024-06-30")
+    assert (report.actor1, report.actor2) == ("Rebel groups (Nigeria)", "Civilians (Nigeria)")
+    assert report.claimed_by == ("police",)
+    text = ("The Rapid Support Forces hold much of the city. In Omdurman, army drones struck RSF positions on "
+            "Friday, the army said in a statement.")
+    (report,) = _reports(extractor, text, "2024-05-12")
+    assert (report.actor1, report.actor2) == ("Military Forces of Sudan", "Rapid Support Forces")
+    # counter-example: police that act are an actor
+    (report,) = _reports(extractor, "Police killed two gunmen in Kano on Sunday.", "2024-06-30")
+    assert (report.actor1, report.actor2) == ("Police Forces of Nigeria", "Rebel groups (Nigeria)")
+
+
+def test_a_force_phrase_starts_after_its_article_or_verb(extractor: EventExtractor) -> None:
+    """"The RSF attacked an army base": the phrase of "army" does not reach back over "attacked an" (it made the
+    RSF the army's); "A Kenyan-led multinational police mission" is Kenya's police (led is no "backed")."""
+    text = "The Rapid Support Forces (RSF) attacked an army base in El Obeid on Thursday, the army said."
+    (report,) = _reports(extractor, text, "2023-06-02")
+    assert (report.actor1, report.actor2) == ("Rapid Support Forces", "Military Forces of Sudan")
+    text = "A Kenyan-led multinational police mission was deployed in Port-au-Prince on Tuesday."
+    (report,) = _reports(extractor, text, "2024-06-27")
+    assert report.actor1 == "Police Forces of Kenya"
+    # counter-example: Turkish-backed rebels are Syria's
+    (report,) = _reports(extractor, "Turkish-backed rebels attacked Tal Rifaat on Monday.", "2020-03-01")
+    assert report.actor1 == "Rebel groups (Syria)"
+
+
+def test_two_sides_named_before_a_mutual_trigger_are_one_each(extractor: EventExtractor) -> None:
+    """"Indian and Pakistani troops exchanged fire": India and Pakistan, one side each, and "the Indian army said"
+    is the source; soldiers who "clashed" at a named place make an event without a day."""
+    text = "In Poonch, Indian and Pakistani troops exchanged fire overnight, the Indian army said."
+    (report,) = _reports(extractor, text, "2025-04-23")
+    assert (report.subtype, report.actor1, report.actor2) == ("armed_clash", "Military Forces of India",
+                                                             "Military Forces of Pakistan")
+    (report,) = _reports(extractor, "Soldiers clashed with armed men in Culiacan.", "2024-09-16")
+    assert (report.subtype, report.place.name) == ("armed_clash", "Culiacán")
+    # counter-example: allies of a one-sided strike stay on one side
+    (report,) = _reports(extractor, "Russian and Syrian jets bombed Saraqeb on Sunday.", "2020-03-02")
+    assert report.actor2 is None
+
+
+def test_a_town_taken_is_news_in_any_tense(extractor: EventExtractor) -> None:
+    """"Ukrainian troops had seized the town of Sudzha" (no day) and "taken control of 1,000 square kilometres of
+    Russia's Kursk region" are captures of territory."""
+    (report,) = _reports(extractor, "Russian officials said Ukrainian troops had seized the town of Sudzha.",
+                         "2024-08-12")
+    assert (report.subtype, report.place.name) == ("territory_captured", "Sudzha")
+    text = "Ukrainian forces have taken control of 1,000 square kilometres of Russia's Kursk region, he said on Monday."
+    assert [r.subtype for r in _reports(extractor, text, "2024-08-12")] == ["territory_captured"]
+    # counter-example: troops sent, with no day, are background
+    assert _reports(extractor, "Turkey has sent thousands of troops into Syria.", "2020-03-02") == []
+
+
+def test_an_organisation_that_says_it_did_the_deed_acts(extractor: EventExtractor) -> None:
+    """"Hezbollah said it fired rockets at the Israeli town of Metula": the organisation that says "it" acted is
+    the actor (and the claimant)."""
+    text = "Hezbollah said it fired rockets at the Israeli town of Metula on Tuesday."
+    (report,) = _reports(extractor, text, "2024-10-02")
+    assert (report.subtype, report.actor1, report.claimed_by) == ("shelling", "Hezbollah", ("Hezbollah",))
+    # counter-example: "it was" is no deed of the speaker
+    (report,) = _reports(extractor, "Erdogan said it was an attack on Turkish troops in Idlib on Thursday.",
+                         "2020-02-28")
+    assert report.actor1 is None
+
+
+def test_a_dateline_is_the_event_s_place_only_when_nothing_else_is(extractor: EventExtractor) -> None:
+    """"GAZA, March 5 (Reuters) - Israeli air strikes killed 25 Palestinians in the Gaza Strip": the story was filed
+    from Gaza city, the strikes were in the Strip (the city, a finer place inside it, had won)."""
+    text = "GAZA, March 5 (Reuters) - Israeli air strikes killed at least 25 Palestinians in the Gaza Strip."
+    (report,) = _reports(extractor, text, "2024-03-05")
+    assert report.place.name == "Gaza Strip"
+    # counter-example: with no other place, the dateline's town is the place
+    (report,) = _reports(extractor, "KHARTOUM (Reuters) - Heavy fighting raged on Friday.", "2023-06-03")
+    assert report.place.name == "Khartoum"
+
+
+def test_a_country_s_weapon_is_its_forces(extractor: EventExtractor) -> None:
+    """"An Israeli strike on an apartment in Beirut killed …", "Israeli tanks entered Rafah": the country's forces
+    act."""
+    text = "An Israeli strike on an apartment in Beirut killed a senior commander late on Monday."
+    (report,) = _reports(extractor, text, "2024-09-24")
+    assert report.actor1 == "Military Forces of Israel"
+    (report,) = _reports(extractor, "Israeli tanks entered Rafah on Monday, killing five.", "2024-05-08")
+    assert report.actor1 == "Military Forces of Israel"
+    # counter-example: fuel tanks are no forces
+    (report,) = _reports(extractor, "Fuel tanks exploded in Kano on Monday.", "2024-05-08")
+    assert report.actor1 is None
+
+
+def test_a_place_located_by_an_offset_is_the_event_s(extractor: EventExtractor) -> None:
+    """"the town of Sake, 25 kilometres west of Goma": Goma only locates Sake; "Sake, a town near Goma" too."""
+    for text in ("M23 rebels shelled the town of Sake, 25 kilometres west of Goma, on Wednesday, killing six people.",
+                 "M23 rebels shelled Sake, a town near Goma, on Wednesday."):
+        (report,) = _reports(extractor, text, "2024-02-08")
+        assert (report.place.name, report.where_relation) == ("Sake", "in"), text
+    # counter-example: with no place before it, the place of "near" is the event's
+    (report,) = _reports(extractor, "M23 rebels shelled villages 25 kilometres west of Goma on Wednesday.",
+                         "2024-02-08")
+    assert (report.place.name, report.where_relation) == ("Goma", "near")
 
 
 # -- merging and records ---------------------------------------------------------------------------------------

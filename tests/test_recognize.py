@@ -413,6 +413,31 @@ def test_unknown_names_marked_by_phrases(recognizer) -> None:  # type: ignore[no
     assert recognizer.recognize("Zibdahwe Quorkle visited them.") == []
 
 
+def test_a_plural_place_word_before_a_list_cues_each_name(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """"the towns of Nabatieh and Bint Jbeil" are towns (Nabatieh was its governorate); "the provinces of Idlib,
+    Hama and Aleppo" are provinces (all three were the cities)."""
+    text = ("Israeli jets struck the towns of Nabatieh and Bint Jbeil. Floods hit the provinces of Idlib, Hama and "
+            "Aleppo.")
+    kinds = {m.mention.text: m.place.kind for m in geoparser.parse(text)}
+    assert kinds == {"Israeli": "country", "Nabatieh": "populated_place", "Bint Jbeil": "populated_place",
+                     "Idlib": "admin1", "Hama": "admin1", "Aleppo": "admin1"}
+
+
+def test_weather_words_open_sentences(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"Tsunami waves reached …" is no Tsuha (Japan, whose alternate name is Tsunami)."""
+    assert _names(recognizer, "Tsunami waves of up to 1.2 metres reached the coast of Toyama.") == ["Toyama"]
+
+
+def test_names_inside_feature_fire_and_road_names(recognizer) -> None:  # type: ignore[no-untyped-def]
+    """"the Texas Hill Country" has no Hill (New Hampshire), "the Eaton fire" no Eaton (a fire's name), "the Pacific
+    Coast Highway" no Pacific Ocean (a road's name)."""
+    text = ("Floods swept the Texas Hill Country. The Eaton fire burned near Pasadena, and the Palisades fire spread "
+            "toward Malibu along the Pacific Coast Highway.")
+    assert _names(recognizer, text) == ["Texas", "Pasadena", "Malibu"]
+    # counter-example: the sea named alone stays
+    assert _names(recognizer, "The fire spread toward the Pacific near Malibu.") == ["Pacific", "Malibu"]
+
+
 def test_headline_capitals_say_nothing(recognizer) -> None:  # type: ignore[no-untyped-def]
     text = "Putin Refuses To Negotiate With Erdogan And Attacks Turkish Forces In Syria\n\nBody text."
     assert _names(recognizer, text) == ["Syria"]

@@ -250,6 +250,57 @@ def test_a_small_town_of_a_country_the_text_never_names_is_abstained(geoparser) 
     assert found.place.country == "US"
 
 
+def test_a_division_of_a_small_territory_is_no_answer_abroad(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """"Middle" is a sheading of the Isle of Man (84,000 people): in a text about Somalia it is no answer; the
+    region's common spelling ("Middle Shabelle") is a name of Middle Shebelle."""
+    text = ("Government forces fought al-Shabaab near Jowhar in Middle Shabelle and in Hiran. Mogadishu was calm. "
+            "Troops moved into Middle on Monday.")
+    assert _place(geoparser, text, "Middle Shabelle").place.country == "SO"
+    found = _place(geoparser, text, "Middle")
+    assert found.place is None and found.resolution.method == "abstain"
+    # counter-example: in a text about the Isle of Man the sheading stands
+    text = "Floods hit Douglas and Ramsey on the Isle of Man, and farms in Michael and Glenfaba."
+    assert _place(geoparser, text, "Glenfaba").place.country == "IM"
+
+
+def test_a_dateline_names_a_town(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """"MARRAKECH, Morocco (Reuters) -": a dateline is a town's, not the region named after it; the bare name
+    elsewhere in the text is that town too (one sense per text)."""
+    text = ("MARRAKECH, Morocco (Reuters) - The death toll rose on Saturday. Most deaths were in Al Haouz "
+            "province, south of Marrakech.")
+    assert [m.place.kind for m in geoparser.parse(text) if m.mention.text.lower() == "marrakech"] == \
+        ["populated_place", "populated_place"]
+    # counter-example: with no dateline nor town's cue, the bare name is the division
+    found = _place(geoparser, "Most deaths were in Al Haouz province, south of Marrakech.", "Marrakech")
+    assert found.place.kind == "admin1"
+
+
+def test_a_town_s_cue_reads_the_bare_name_as_the_town(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """"Libya's Derna" in a headline, "the eastern Libyan city of Derna" in the text: both are the city (Darnah),
+    not the district named after it."""
+    text = ("Floods sweep through Libya's Derna\n\nFloods swept away neighbourhoods in the eastern Libyan city of "
+            "Derna, officials said.")
+    assert {m.place.name for m in geoparser.parse(text) if m.mention.text == "Derna"} == {"Darnah"}
+    # counter-example: a text that names the district as such keeps the bare name's own reading
+    text = "Floods sweep through Libya's Derna\n\nFloods hit the Derna district, officials said."
+    assert _place(geoparser, text, "Derna").place.kind == "admin1"
+
+
+def test_a_small_town_of_a_division_the_text_never_names_is_abstained(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """In a text about Kerr County, Texas, "near Hunt" (Hunt, Texas is not in the gazetteer) was McFarland,
+    California (an alternate name): a small town of a first-level division the text never names, far from every
+    place the text settles, is abstained; the dateline "KERRVILLE, Texas" is the town."""
+    text = ("KERRVILLE, Texas (Reuters) - Flash floods killed at least 24 people in Kerr County, officials said, and "
+            "girls were missing from a summer camp near Hunt. Rescuers reached Ingram and Comfort.")
+    found = {m.mention.text: m for m in geoparser.parse(text)}
+    assert found["Hunt"].place is None and found["Hunt"].resolution.method == "abstain"
+    assert (found["KERRVILLE"].place.name, found["KERRVILLE"].place.admin1) == ("Kerrville", "Texas")
+    # counter-example: a town near a place the text settles stays, whatever its division
+    text = ("KERRVILLE, Texas (Reuters) - Flash floods killed at least 24 people in Kerr County. Residents fled to "
+            "Kerrville and Fredericksburg.")
+    assert _place(geoparser, text, "Fredericksburg").place.admin1 == "Texas"
+
+
 def test_a_partial_reading_abroad_does_not_stand_in(geoparser) -> None:  # type: ignore[no-untyped-def]
     """Gold-name mode: "West Midlands" (not in the gazetteer) has only its core "Midlands" (a province of
     Zimbabwe) to stand in; in a text about England that is no answer."""
