@@ -124,7 +124,8 @@ class Actor:
 
 _FORCES = (r"troops|soldiers|forces|army|military|regime|government|police|coast\s?guards?|border\s+(?:police|guards)"
            r"|jets|planes?|warplanes?|aircraft|drones?|navy|air\s+force|fighters|rebels|militants|opposition"
-           r"|insurgents|militias?|jihadists|gunmen|protesters|demonstrators|civilians|children|villagers|migrants"
+           r"|insurgents|militias?|militiamen|jihadists|gunmen|protesters|demonstrators|civilians|children|villagers"
+           r"|migrants"
            r"|farmers|herders|fishermen|worshippers|students|pupils|passengers|patients|shoppers"
            r"|refugees|residents|pilots|units|positions|targets|helicopters|choppers|tanks|warships|gunboats")
 #: Up to three words before a force's noun, none of them another force ("Rebels killed five soldiers": two actors).
@@ -134,7 +135,8 @@ _STATE = re.compile(r"troops|soldiers|forces|army|military|regime|government|jet
                     r"drones?|navy|air force|pilots|units|positions|helicopters|choppers|targets|tanks|warships|"
                     r"gunboats", re.I)
 _POLICE = re.compile(r"police|coast\s?guards?|border\s+(?:police|guards)", re.I)
-_NONSTATE = re.compile(r"rebels?|militants|opposition|insurgents|militias?|jihadists|gunmen|terrorists?|fighters", re.I)
+_NONSTATE = re.compile(r"rebels?|militants|opposition|insurgents|militias?|militiamen|jihadists|gunmen|terrorists?|"
+                       r"fighters", re.I)
 _CIVIL = re.compile(r"civilians|children|residents|villagers|women|farmers|herders|fishermen|worshippers|students|"
                     r"pupils|passengers|patients|shoppers", re.I)
 _MIGRANT = re.compile(r"migrants|refugees", re.I)
@@ -160,7 +162,7 @@ _WEAPON_AFTER = re.compile(r"\s+(?:air\s+|drone\s+|missile\s+|artillery\s+)?(?:s
 #: An organisation that says "it" did the deed: "Hezbollah said it fired rockets at …" (a person says "he").
 _SAID_IT = re.compile(r"(?:^|(?<=[\s“\"]))((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+)\s+(?:said|says|claimed|announced|"
                       r"confirmed)\s+(?:that\s+)?(?:it|they)\s+(?:(?!(?:was|is|were|are|would|will|could|may|might|be|been)\b)"
-                      r"[a-z]+\s+){0,3}$")
+                      r"[\w-]+\s+){0,3}$")
 #: Capitalised words that open such a phrase without naming who acts.
 _NOT_SOURCE_NAMES = frozenset({"The", "It", "They", "Officials", "Police", "Army", "Witnesses", "Residents"})
 _SAYS = re.compile(r"\s+(?:said|says|told|reported|claimed|announced|confirmed|stated|added)\b")
@@ -285,7 +287,7 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
             continue
         between = sentence[item.mention.end - offset:trigger_start]
         subject = item.mention.role in ("metonym", "literal") and len(between.split()) <= 3 \
-            and not re.search(r"\b(?:said|says|told|claimed|in|of|to|from|by)\b|[,;:]", between) \
+            and not re.search(r"\b(?:said|says|told|claimed|in|of|to|from|by)\b|[,;:()—–]|\s-\s", between) \
             and not re.search(r"\b(?:in|of|to|from|by|at|into|near)\s+(?:the\s+)?$", sentence[:start])
         modifier = item.mention.role == "demonym" and (
             (len(between.split()) <= 1 and not between.strip(" "))
@@ -326,7 +328,7 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
     if passive_subject is not None:
         agent = next((a for a in reversed(before) if a.start > passive_subject.end), None)
         return agent or (after[0] if after else None), passive_subject, found
-    if mutual and not after and len(before) >= 2 and re.fullmatch(r"\s+and\s+(?:\S+\s+)?",
+    if mutual and len(before) >= 2 and re.fullmatch(r"\s+and\s+(?:\S+\s+)?",
                                                                   sentence[before[-2].end:before[-1].start]):
         return before[-2], before[-1], found     # "Indian and Pakistani troops exchanged fire": one side each
     return (before[-1] if before else None), (after[0] if after else None), found

@@ -43,6 +43,8 @@ _PREP_WORD = re.compile(r"\b(" + "|".join(_RELATION) + r")\b", re.IGNORECASE)
 #: Words before "of" that make it "near": a direction ("south of", "10 km north-west of"), "outskirts", "edge".
 _DIRECTION_OF = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?|outskirts|edge|vicinity|"
                            r"suburbs)\s+$", re.IGNORECASE)
+#: A sentence that opens on a place of its own: "In Khartoum, …", "Near Goma, …".
+_SCENE = re.compile(r"\s*(?:In|At|Near|Around|Outside)\s+(?:the\s+)?[A-Z]")
 #: Words before "of" that make it "in": "the town of Sake", "the province of Idlib".
 _AREA_OF = re.compile(r"\b(?:town|city|village|hamlet|district|province|region|governorate|state|county|"
                       r"municipality|island|suburb|neighbou?rhood)\s+$", re.IGNORECASE)
@@ -220,6 +222,8 @@ def adjacent_place(sentences: Sequence[Sentence], index: int, mentions: Sequence
     if not _ANAPHOR.search(sentences[index].text):
         return None
     for other in (index + 1, index - 1):
+        if other == index + 1 and other < len(sentences) and _SCENE.match(sentences[other].text):
+            continue    # "… shelled the city itself. In Khartoum, the army …": the next sentence sets a new scene
         if 0 <= other < len(sentences):
             near = [m for m in mentions if _usable(m) and m.place is not None
                     and m.place.kind in ("populated_place", "site")
@@ -231,12 +235,14 @@ def adjacent_place(sentences: Sequence[Sentence], index: int, mentions: Sequence
     return None
 
 
-def focus_place(mentions: Sequence[ResolvedMention]) -> Place | None:
-    """The place an article is about: the non-country place it names most, else the country it names most."""
+def focus_place(mentions: Sequence[ResolvedMention], text: str | None = None) -> Place | None:
+    """The place an article is about: the non-country place it names most, else the country it names most; the
+    town of a dateline in ``text`` (where the story was filed from) does not count."""
     counts: Counter[str] = Counter()
     places: dict[str, Place] = {}
     for item in mentions:
-        if item.place is not None and item.mention.role == "literal":
+        if item.place is not None and item.mention.role == "literal" and not (
+                text is not None and opens_dateline(text, item.mention.start, item.mention.end)):
             counts[item.place.id] += 1
             places[item.place.id] = item.place
     finer = [(n, pid) for pid, n in counts.items() if places[pid].kind not in ("country", "continent", "sea")]

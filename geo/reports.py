@@ -60,7 +60,8 @@ _NOT_VIOLENCE = re.compile(r"\b(?:virus|flu|influenza|H\d+N\d+|disease|infect\w*
 _TERRITORY = re.compile(r"\s*(?:of\s+)?(?:(?:full\s+|effective\s+)?control\s+of\s+)?(?:the\s+|a\s+|an\s+)?"
                         r"(?:[\w,-]+\s+){0,3}?"
                         r"(?:town|city|village|villages|territory|area|areas|base|airport|hill|district|region|"
-                        r"province|positions?|outposts?|neighbou?rhoods?|highway|road|crossing|port|capital|"
+                        r"province|positions?|outposts?|neighbou?rhoods?|highway|road|crossing|port|capital|palace|"
+                        r"headquarters|compound|barracks|camp|bridge|refinery|dam|"
                         r"(?:square\s+)?(?:kilomet(?:re|er)s|miles|km))\b",
                         re.IGNORECASE)
 
@@ -273,7 +274,7 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
         places of a country but never the country itself.
     """
     sentences = split_sentences(article.text)
-    focus = focus_place(mentions)
+    focus = focus_place(mentions, article.text)
     country_of = _country_namer(mentions, country_name)
     default_country = _main_country(mentions, country_of)
     groups = named_groups(article.text)

@@ -77,6 +77,8 @@ _FOCUS_WEIGHT, _SMALL_TOWN = 2.0, 100_000
 _STATE_WEIGHT = 1.5
 #: A town this close to a place the text settles is no stray, whatever its division (a town across a state line).
 _NEIGHBOUR_KM = 100.0
+#: What a loose spelling of the kind a phrase's generic word asks for gains back of its penalty.
+_CUE_FIT = 0.3
 #: The lead a town's reading of a bare name gets over the division named after it when a cue reads the name as that
 #: town elsewhere in the text.
 _CUED_TOWN = 0.3
@@ -537,6 +539,10 @@ class Resolver:
                     value -= 0.3
             if towns and place.kind in ("admin1", "admin2") and any(_named_after(place, town) for town in towns):
                 value -= _TOWN_FIRST
+            if group.kinds and _fits(place, group.kinds) and not real:
+                # "Duhok province": a division the phrase asks for, by a loose spelling (Dohuk), before a town
+                # that bears the spelling as an alternate name (Dihok)
+                value += _CUE_FIT
             if group.definite and place.kind in _DEFINITE_KINDS and real:
                 value += _DEFINITE  # "from the Sahel towards coastal states": the region, not Burkina Faso's Sahel
             if group.metonym and (place.feature_code == "PPLC" or place.kind == "country"):

@@ -40,7 +40,8 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
     ("drone_strike", 0.9, r"\bdrone\s+(?:strikes?|attacks?)\b|\bdrones?\s+(?:struck|hit|attacked|bombed)\b"),
     ("air_strike", 0.9, r"\bair\s*(?:strikes?|raids?|attacks?)\b|\bairstrikes?\b|\baerial\s+(?:bombardment|attack)s?\b"
                         r"|\b(?:warplanes?|jets?|planes?|aircraft|helicopters?)\s+(?:struck|hit|bombed|pounded|"
-                        r"targeted|attacked|carried out)\b|\bbomb(?:ed|ing|ings)\b(?!\s+campaign)"),
+                        r"targeted|attacked|carried out)\b|\bbomb(?:ed|ing|ings)\b(?!\s+campaign)"
+                        r"|\bdropped\s+(?:\w+\s+){0,2}bombs\b"),
     ("shelling", 0.8, r"\bshelling\b|\bshell(?:ed|s)\b(?=\s+(?:the|a|an|its|their|rebel|army|government|"
                       r"positions?|villages?|towns?|areas?|targets?|neighbou?rhoods?|districts?|homes|houses|"
                       r"residential|civilian|military|several|two|three|four|\d|(?-i:[A-Z]))|\s*[,.;])"
@@ -68,7 +69,7 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
     ("abduction", 0.9, r"\babduct(?:ed|ion|s)?\b|\bkidnap(?:ped|ping|s)?\b"),
     ("attack_on_civilians", 0.9, r"\bmassacre[sd]?\b|\bexecuted\b"),
     ("deployment", 0.7, r"\bdeploy(?:s|ed|ing|ment)?\b|\bsent\s+(?:\w+\s+){0,3}(?:troops|reinforcements|soldiers|"
-                        r"warships|tanks)\b|\b(?:amass|amassing|massing|massed)\s+(?:\w+\s+){0,2}(?:troops|forces)\b"
+                        r"warships|tanks|forces)\b|\b(?:amass|amassing|massing|massed)\s+(?:\w+\s+){0,2}(?:troops|forces)\b"
                         r"|\bpatrol(?:s|led|ling)?\b|\bconvoys?\b|\breinforcements\b|\bmobilis(?:ing|ed)\b"
                         r"|\bmobiliz(?:ing|ed)\b"),
     ("migration", 0.8, r"\b(?:migrants?|refugees?|asylum[- ]seekers?)\b[^.;]{0,60}?\b(?:arrived|arriving|massed|"
@@ -88,7 +89,7 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                          r"multiple\s+|\d+\s+)?(?:[\w-]+\s+)?(?:attacks?|assaults?|offensives?|attempts?)\b"),
     ("attack", 0.6, r"\b(?:killed|killing|died|neutrali[sz]ed|casualties|death\s+toll)\b|\bdead\b(?!\s+of\b)"
                     r"|\battack(?:ed|s)?\s+(?:on|against)\b|\battacked\b|\btargeted\b|\bhit\b"
-                    r"|\bopened\s+fire\b|\bfired\s+(?:on|at|upon)\b"),
+                    r"|\bopened\s+fire\b|\bfired\s+(?:on|at|upon)\b|\bcame\s+under\s+(?:fire|attack)\b"),
 )
 _COMPILED = tuple((subtype, strength, re.compile(p, re.IGNORECASE)) for subtype, strength, p in _PATTERNS)
 

@@ -57,6 +57,8 @@ def test_sentences_keep_offsets_and_abbreviations() -> None:
     ("Indian and Pakistani troops exchanged fire overnight near Poonch.", "armed_clash"),
     ("Militants fired at an Israeli checkpoint in Tulkarm on Tuesday.", "attack"),
     ("Gunmen opened fire on tourists near Pahalgam on Tuesday.", "attack"),
+    ("Thai jets dropped bombs near the Preah Vihear temple on Thursday.", "air_strike"),
+    ("Uganda sent special forces to Juba on Tuesday.", "deployment"),
 ])
 def test_triggers_type_real_sentences(sentence: str, subtype: str) -> None:
     assert find_triggers(sentence)[0].subtype == subtype
@@ -395,6 +397,21 @@ def test_a_country_s_weapon_is_its_forces(extractor: EventExtractor) -> None:
     # counter-example: fuel tanks are no forces
     (report,) = _reports(extractor, "Fuel tanks exploded in Kano on Monday.", "2024-05-08")
     assert report.actor1 is None
+
+
+def test_a_dateline_names_no_actor_and_no_focus(extractor: EventExtractor) -> None:
+    """"ERBIL, Iraq (AP) - A drone struck …": the dateline's country is no subject (it gave "Military Forces of
+    Iraq"), and its town is not what the article is about (a headline with no place took Port Sudan)."""
+    text = "ERBIL, Iraq (AP) - A drone struck the Sarsang oil field in Duhok province on Tuesday, officials said."
+    (report,) = _reports(extractor, text, "2025-07-16")
+    assert (report.actor1, report.place.name, report.place.kind) == (None, "Dohuk", "admin1")
+    text = ("RSF kills dozens in attack on camp\n\nPORT SUDAN (AFP) - The Rapid Support Forces killed more than 100 "
+            "people in an assault on the Zamzam camp near El Fasher, the UN said on Sunday. The group also shelled "
+            "camps around El Fasher.")
+    assert _reports(extractor, text, "2025-04-14")[0].place.name != "Port Sudan"
+    # counter-example: a country that acts stays the actor
+    text = "Thailand said it launched F-16 air strikes on Cambodian military targets in Preah Vihear on Thursday."
+    assert _reports(extractor, text, "2025-07-24")[0].actor1 == "Military Forces of Thailand"
 
 
 def test_a_place_located_by_an_offset_is_the_event_s(extractor: EventExtractor) -> None:
