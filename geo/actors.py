@@ -143,13 +143,17 @@ _MIGRANT = re.compile(r"migrants|refugees", re.I)
 _PROTEST = re.compile(r"protesters|demonstrators", re.I)
 
 
+_CLAIM_VERBS = r"(?:said|says|reported|reports|claimed|claims|announced|stated|confirmed|told|added|adding|denies|" \
+               r"denied|acknowledged|cited)"
+#: A claim verb after an actor: the actor tells of the event ("…, police said").
+_SAYS = re.compile(r"\s+" + _CLAIM_VERBS + r"\b")
 #: Words after which a force's phrase starts afresh, and the words in -ed that are no verbs before a force's noun.
 _DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her"})
 _ED_ADJECTIVES = frozenset({"armed", "suspected", "alleged", "unidentified", "masked", "organised", "organized",
                             "united", "allied", "trained", "disguised", "uniformed"})
 
 
-def _MODIFIER(word: str) -> bool:  # noqa: N802  (a predicate used like the patterns beside it)
+def _opens_force(word: str) -> bool:
     """A word that may open a force's phrase: capitalised ("Syrian", "RSF"), "government", "regime", "army",
     "military" or "X-backed"."""
     return bool(word[:1].isupper() or word.lower() in ("pro-government", "government", "regime", "army", "military")
@@ -165,7 +169,6 @@ _SAID_IT = re.compile(r"(?:^|(?<=[\s“\"]))((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w
                       r"[\w-]+\s+){0,3}$")
 #: Capitalised words that open such a phrase without naming who acts.
 _NOT_SOURCE_NAMES = frozenset({"The", "It", "They", "Officials", "Police", "Army", "Witnesses", "Residents"})
-_SAYS = re.compile(r"\s+(?:said|says|told|reported|claimed|announced|confirmed|stated|added)\b")
 
 
 def _country_of(span: tuple[int, int], offset: int, mentions: Sequence[ResolvedMention]) -> str | None:
@@ -252,11 +255,12 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
                 # "Indian and Pakistani troops": two sides, each with the noun
                 first = words[joins[-1] - 1]
                 at = match.start() + len(" ".join(words[:joins[-1] - 1])) + (1 if joins[-1] > 1 else 0)
-                named = _name(f"{first} {words[-1]}", _country_of((at, at + len(first)), offset, mentions), None)
-                if named and _country_of((at, at + len(first)), offset, mentions):
+                country = _country_of((at, at + len(first)), offset, mentions)
+                named = _name(f"{first} {words[-1]}", country, None) if country else None
+                if named:
                     found.append(Actor(named[0], first, at, at + len(first), named[1], named[2]))
             words = words[joins[-1] + 1:]
-        while words and not _MODIFIER(words[0]):
+        while words and not _opens_force(words[0]):
             words.pop(0)
         # the phrase starts after its last article or verb: "RSF attacked an army (base)" is "army", the RSF another
         # actor; "A Kenyan-led multinational police (mission)" is "Kenyan-led multinational police"
@@ -342,8 +346,6 @@ _SOURCES: tuple[tuple[str, str], ...] = (
     (r"\binterfax\b", "Interfax"), (r"\btass\b", "TASS"), (r"\bunited nations\b|^(?:the\s+)?un$", "United Nations"),
     (r"\bkremlin\b", "Kremlin"),
 )
-_CLAIM_VERBS = r"(?:said|says|reported|reports|claimed|claims|announced|stated|confirmed|told|added|adding|denies|" \
-               r"denied|acknowledged|cited)"
 _SOURCE_WORD = (r"(?:[A-Z][\w’'.-]*|of|for|the|al-\w+|news|agency|ministry|defen[cs]e|war|monitor|officials?|"
                 r"activists|media|state|state-run|state-owned|official|television|military|source|sources|human|"
                 r"rights|army|police|government|opposition|rebel|local|chief|spokes\w+|governor|regional|"

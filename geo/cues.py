@@ -48,7 +48,7 @@ def opens_dateline(text: str, start: int, end: int) -> bool:
     """Whether the name at ``text[start:end]`` opens a dateline ("KHARTOUM, May 12 (Reuters) - ", "BAKU/YEREVAN
     (Reuters) - "): the place the story was filed from, a town.
 
-    >>> opens_dateline("Title\nGOMA, Democratic Republic of Congo (AP) - Rebels shelled Sake.", 6, 10)
+    >>> opens_dateline("GOMA, Democratic Republic of Congo (AP) - Rebels shelled Sake.", 0, 4)
     True
     >>> opens_dateline("Rebels shelled Goma - and Sake.", 15, 19)
     False
