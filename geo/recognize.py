@@ -57,6 +57,9 @@ _MODEL_NUMBER = re.compile(r"-\d")
 #: A disease or pathogen named after a place follows the name ("West Nile virus", "Marburg virus", "Lassa fever").
 _DISEASE_AFTER = re.compile(r"[\s-]+(?:(?:hemorrhagic|haemorrhagic)\s+)?(?:virus|viruses|virus's|ebolavirus|fever|"
                             r"disease|flu|influenza|encephalitis)\b", re.IGNORECASE)
+#: A capitalised name before a disease's word: "Marburg virus", "West Nile fever", "Lassa fever".
+_DISEASE_NAME = re.compile(r"\b((?-i:[A-Z][a-z]+)(?:[ -](?-i:[A-Z][a-z]+))?)(?=" + _DISEASE_AFTER.pattern + r")",
+                           re.IGNORECASE)
 _JOINABLE_GAPS = frozenset({" ", "-", "–", "‑"})
 #: An elided article or preposition before a capital, inside a name ("Côte d'Ivoire", "Val d'Aosta").
 _ELIDED = re.compile(r"^(?:d|l|dell|sant)['’]\w", re.IGNORECASE)
@@ -235,10 +238,8 @@ class Recognizer:
     # -- the scan -------------------------------------------------------------------------------------------
     def recognize(self, text: str) -> list[Mention]:
         """Return the place mentions of ``text`` in text order (demonyms and border phrases included)."""
-        tokens = tokenize(text)
-        doc = _Doc(text, tokens, frozenset(t.text for t in tokens if t.text.islower()))
-        self._mark_outlets(doc)
-        self._mark_persons(doc)
+        doc = self._doc(text)
+        tokens = doc.tokens
         mentions: list[Mention] = []
         i = 0
         while i < len(tokens):
@@ -269,10 +270,8 @@ class Recognizer:
     def is_rejected_name(self, text: str, start: int, end: int) -> bool:
         """True when the rules know the span is not a place here (a person, an outlet, a month…): used to vet
         entities from another recognizer."""
-        tokens = tokenize(text)
-        doc = _Doc(text, tokens, frozenset(t.text for t in tokens if t.text.islower()))
-        self._mark_outlets(doc)
-        self._mark_persons(doc)
+        doc = self._doc(text)
+        tokens = doc.tokens
         inside = [k for k, t in enumerate(tokens) if t.start >= start and t.end <= end]
         if not inside or any(k in doc.blocked for k in inside):
             return True
@@ -418,7 +417,9 @@ class Recognizer:
             return "a date ('October 6')"
         if _MODEL_NUMBER.match(doc.text, last.end):
             return "a model number (SA-22)"
-        if _STREET_AFTER.match(doc.text, last.end):
+        if _STREET_AFTER.match(doc.text, last.end) and not (major and best.place.kind in ("country", "admin1")):
+            # a road named after a sea is not at sea ("the Pacific Coast Highway"); one named after its province
+            # or country lies in it ("Ontario Provincial Highway 11")
             return "the name of a street ('Cook Street', 'Clay-Kiser Road')"
         if not major and (_VESSEL_AFTER.match(doc.text, last.end) or _VESSEL_BEFORE.search(
                 doc.text, max(0, first.start - 40), first.start)):
@@ -602,6 +603,16 @@ class Recognizer:
                 doc.outlets.append((span.start, span.stop - 1))
         for found in _NON_PLACE_RE.finditer(doc.text):
             doc.blocked.update(self._token_range(doc, *found.span()))
+
+    def _doc(self, text: str) -> _Doc:
+        """A new :class:`_Doc` of ``text``, with what is known before reading it: outlets, people after titles and
+        the names of diseases ("Marburg virus" anywhere: the headline's "Marburg outbreak" is the disease)."""
+        tokens = tokenize(text)
+        doc = _Doc(text, tokens, frozenset(t.text for t in tokens if t.text.islower()))
+        self._mark_outlets(doc)
+        self._mark_persons(doc)
+        doc.diseases.update(match.group(1).casefold() for match in _DISEASE_NAME.finditer(text))
+        return doc
 
     def _mark_persons(self, doc: _Doc) -> None:
         """Names after a title ("President Erdogan", "Defence Minister Hulusi Akar") are people everywhere."""

@@ -193,6 +193,9 @@ def test_diseases_named_after_places_are_not_places(recognizer) -> None:  # type
 def test_a_disease_s_name_is_remembered_in_the_text(recognizer) -> None:  # type: ignore[no-untyped-def]
     text = "Marburg virus causes Marburg hemorrhagic fever. The Marburg outbreak has spread to Uige."
     assert _names(recognizer, text) == ["Uige"]
+    # before the text says it is a disease too: "Rwanda reports Marburg outbreak" (it was Maribor, Slovenia)
+    text = "Rwanda reports Marburg outbreak\n\nRwanda has confirmed 26 cases of Marburg virus disease in Kigali."
+    assert _names(recognizer, text) == ["Rwanda", "Rwanda", "Kigali"]
     # counter-example: after a locative word it is the town again
     assert _names(recognizer, "Marburg virus was first described by researchers in Marburg.") == ["Marburg"]
 
@@ -434,8 +437,9 @@ def test_names_inside_feature_fire_and_road_names(recognizer) -> None:  # type: 
     text = ("Floods swept the Texas Hill Country. The Eaton fire burned near Pasadena, and the Palisades fire spread "
             "toward Malibu along the Pacific Coast Highway.")
     assert _names(recognizer, text) == ["Texas", "Pasadena", "Malibu"]
-    # counter-example: the sea named alone stays
+    # counter-examples: the sea named alone stays, and a road named after its province lies in it
     assert _names(recognizer, "The fire spread toward the Pacific near Malibu.") == ["Pacific", "Malibu"]
+    assert _names(recognizer, "He was stopped on Ontario Provincial Highway 11 near Huntsville.")[:1] == ["Ontario"]
 
 
 def test_headline_capitals_say_nothing(recognizer) -> None:  # type: ignore[no-untyped-def]
