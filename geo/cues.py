@@ -32,6 +32,8 @@ _LEADING_KINDS = {"town": ("populated_place",), "city": ("populated_place",), "v
                   "capital": ("populated_place",), "hamlet": ("populated_place",), "suburb": ("populated_place",),
                   "neighbourhood": ("populated_place",), "neighborhood": ("populated_place",), **LEADING_AREAS}
 _THE_BEFORE = re.compile(r"(?:^|\s)the\s+$", re.IGNORECASE)
+#: "River" before a river's name, as British English writes it.
+_RIVER_BEFORE = re.compile(r"(?:\b[Tt]he\s+)?\bRiver\s+$")
 
 
 #: What follows the place of a dateline ("KHARTOUM, May 12 (Reuters) - ", "GOMA, Democratic Republic of Congo (AP)
@@ -91,8 +93,13 @@ def leading_cue(text: str, start: int) -> tuple[int, str, tuple[str, ...]] | Non
     (3, 'the central Mexican state of', ('admin1',))
     >>> leading_cue("in the northern Indian states of Bihar", 33)
     (3, 'the northern Indian states of', ('admin1',))
+    >>> leading_cue("along the River Trent", 16)
+    (6, 'river', ('river',))
     """
     window = text[max(0, start - 50):start]
+    river = _RIVER_BEFORE.search(window)
+    if river:  # British usage: "the River Trent", "River South Esk"
+        return start - len(window) + river.start(), "river", GENERIC_TERMS["river"]
     found = _LEADING_RE.search(window)
     if not found:
         return None

@@ -73,6 +73,8 @@ _TOWN_FIRST, _SEAT_KM = 0.1, 50.0
 #: The weight of the other names' countries (confidence × √mentions each) from which a text is about somewhere,
 #: and the population below which a town of another country, with nothing in such a text for it, is abstained.
 _FOCUS_WEIGHT, _SMALL_TOWN = 2.0, 100_000
+#: "and" after a name: the name before the comma was one of a list.
+_AND_AFTER = re.compile(r"\s+and\s")
 #: The weight of a first-level division (named, or holding places the text puts there) that makes a text about it.
 _STATE_WEIGHT = 1.5
 #: A town this close to a place the text settles is no stray, whatever its division (a town across a state line).
@@ -372,6 +374,12 @@ class Resolver:
             found = _CONTAINER_GAP.match(between)
             if found and found.group("rel") in (",", "(") and (_is_area(groups[inner]) or index in listed):
                 found = None  # "in Russia, Romania and Macedonia", "Missouri, Ohio, Oregon and Utah": a list
+            if found and found.group("rel") == "," and _AND_AFTER.match(text, mentions[index + 1].phrase_end) and \
+                    not {c.place.country for c in groups[inner].candidates} & {
+                        c.place.country for c in groups[outer].candidates}:
+                # "in Yorkshire, Nottinghamshire and along the River Trent": a list, not Yorkshire (known only as
+                # towns of the United States) somewhere in Nottinghamshire
+                found = None
             if found or ((mentions[index].cue in _SUBAREA_CUES or _key(mentions[index].text) in _CITY_PART_NAMES)
                          and _OF_GAP.match(between)):
                 relation = "near" if found and "near" in found.group("rel").lower() else "in"
@@ -478,6 +486,12 @@ class Resolver:
                  if c.place.kind != "admin1" and c.place.admin1
                  and (_area_name(c.place.admin1) == _area_name(c.place.name)
                       or (c.place.country, _area_name(c.place.admin1)) in divisions)}
+        # a town with no division given that a division of its name surrounds (Aberdeen and the Aberdeen council
+        # area: the gazetteer gives British towns no first-level division)
+        bare_seats = seats | {(d.place.country, _area_name(d.place.name)) for d in group.candidates
+                              if d.place.kind == "admin1" for c in group.candidates
+                              if c.place.kind == "populated_place" and not c.place.admin1
+                              and _named_after(d.place, c.place)}
         # divisions named after a town the name also reads as ("Rafah", "Kherson"): news names the town by the bare
         # name and the division with its word ("Rafah governorate"), so the town comes first unless a cue asks
         towns = [] if group.kinds else [c.place for c in group.candidates
@@ -504,7 +518,7 @@ class Resolver:
                 # namesakes in other divisions ("Oregon, Ohio"); the town it is named after (Idlib city in Idlib
                 # province) stays as likely as before
                 admin1 = 1.0 if place.country in admin1_countries and (
-                    place.country, _area_name(place.name)) not in seats else 0.0
+                    place.country, _area_name(place.name)) not in bare_seats else 0.0
             else:
                 admin1 = 1.0 if place.admin1 and _area_name(place.admin1) in admin1s else 0.0
             # context re-ranks real spellings of a name; it cannot turn a loose transliteration into the answer

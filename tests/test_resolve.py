@@ -301,6 +301,23 @@ def test_a_small_town_of_a_division_the_text_never_names_is_abstained(geoparser)
     assert _place(geoparser, text, "Fredericksburg").place.admin1 == "Texas"
 
 
+def test_british_rivers_towns_and_lists(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """"along the River Trent" asks for a river (it was Trento, Italy); "between Edinburgh and Aberdeen", with
+    Angus named, is the city (the council area of its name had won: British towns have no division in the
+    gazetteer); "in Yorkshire, Nottinghamshire and …" is a list, not Yorkshire somewhere in Nottinghamshire."""
+    text = ("In Brechin, in Angus, homes were evacuated. Rail services were suspended between Edinburgh and Aberdeen, "
+            "and warnings remained in Yorkshire, Nottinghamshire and along the River Trent.")
+    found = {m.mention.text: m for m in geoparser.parse(text)}
+    assert found["Trent"].place is None and found["Trent"].mention.cue == "river"
+    assert found["Aberdeen"].place.kind == "populated_place"
+    assert found["Yorkshire"].place is None
+    # counter-examples: a town and its county stay a containment, a river known by its name stays
+    text = "A man died in Chesterfield, Derbyshire, and the River Evros flooded fields near Edirne."
+    found = {m.mention.text: m for m in geoparser.parse(text)}
+    assert found["Chesterfield"].resolution.method == "containment"
+    assert found["Evros"].place.kind == "river"
+
+
 def test_a_partial_reading_abroad_does_not_stand_in(geoparser) -> None:  # type: ignore[no-untyped-def]
     """Gold-name mode: "West Midlands" (not in the gazetteer) has only its core "Midlands" (a province of
     Zimbabwe) to stand in; in a text about England that is no answer."""
