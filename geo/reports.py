@@ -349,11 +349,16 @@ def _captured_place(sentence: Sentence, trigger: Trigger, mentions: Sequence[Res
         for m in mentions)
 
 
+def _named_finely(chosen: EventPlace | None) -> bool:
+    """Whether the sentence itself names the event's place, finer than a region."""
+    return chosen is not None and chosen.place_from == "sentence" and chosen.precision in _FINE
+
+
 def _specific_target(text: str, trigger: Trigger, chosen: EventPlace | None) -> bool:
     """True when a past-tense attack verb has one definite target at a place the sentence names finer than a
     region ("The RSF also attacked the Abu Shouk displacement camp north of El Fasher"), or sides "clashed" at
     such a place: one event, not a state of affairs ("Gunmen attacked military posts near Menaka")."""
-    if chosen is None or chosen.place_from != "sentence" or chosen.precision not in _FINE:
+    if chosen is None or not _named_finely(chosen):
         return False
     if trigger.text.lower() == "clashed":  # "Soldiers clashed with armed men in the Tierra Blanca neighbourhood"
         return chosen.relation in ("in", "at", "near")
@@ -404,8 +409,7 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
         return None     # "Assad's army is fighting for control over Idlib": a state of affairs
     perfect = bool(_PERFECT.search(sentence.text[max(0, trigger.start - 40):trigger.end]))
     # "Ukrainian troops had seized the town of Sudzha": a town taken is news, in whatever tense
-    taken_town = capture is not None and chosen is not None and chosen.place_from == "sentence" \
-        and chosen.precision in _FINE
+    taken_town = capture is not None and _named_finely(chosen)
     if not dated and not (killed or injured) and perfect and not taken_town:
         return None     # "Turkey has sent thousands of troops into Syria": background, not a dated event
     subject = re.match(r"\s*(?:the|this|that)\s+(?:\S+\s+){0,2}$", text[:max(0, trigger.start - begin)],

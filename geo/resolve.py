@@ -144,6 +144,12 @@ def _named_after(division: Place, town: Place) -> bool:
     return distance_km(town.lat, town.lon, division.lat, division.lon) < _SEAT_KM
 
 
+def _small_town(place: Place) -> bool:
+    """A town of fewer than :data:`_SMALL_TOWN` people that is no capital or seat of a first-level division."""
+    return place.kind == "populated_place" and place.population < _SMALL_TOWN and place.feature_code not in (
+        "PPLC", "PPLA")
+
+
 def _fits(place: Place, kinds: tuple[str, ...]) -> bool:
     """Whether ``place`` is of a kind a cue asks for; a region may be a division ("the Bekaa Valley" is the Beqaa
     governorate)."""
@@ -473,6 +479,9 @@ class Resolver:
             if place.country:
                 countries[place.country] += 0.3
         total = sum(countries.values()) or 1.0
+        state_focus: dict[str, float] = defaultdict(float)  # country: the weight of its heaviest division
+        for (code, _), weight in states.items():
+            state_focus[code] = max(state_focus[code], weight)
         containers = [(groups[k].candidates[groups[k].choice].place, relation)
                       for k, relation in group.containers if groups[k].candidates]
         # the candidates, by real spellings, of the names said to lie in this one
@@ -569,8 +578,8 @@ class Resolver:
             # near it
             group.astray[k] = bool(
                 place.kind == "populated_place" and place.admin1 and not contained
+                and state_focus.get(place.country or "", 0.0) >= _STATE_WEIGHT
                 and states.get((place.country or "", _area_name(place.admin1)), 0.0) == 0.0
-                and max((w for (c, _), w in states.items() if c == place.country), default=0.0) >= _STATE_WEIGHT
                 and not any(a.kind != "admin1" and distance_km(place.lat, place.lon, a.lat, a.lon) < _NEIGHBOUR_KM
                             for a in settled))
 
@@ -615,10 +624,8 @@ class Resolver:
         else:
             method = "prominence"
         place = candidate.place
-        if (group.foreign[k] and (place.kind == "populated_place" and place.population < _SMALL_TOWN
-                                  and place.feature_code not in ("PPLC", "PPLA") or self._small_division(place))
-                and group.support[k] < 0.1 and not group.contained[k]) or (
-                group.astray[k] and place.population < _SMALL_TOWN and place.feature_code not in ("PPLC", "PPLA")):
+        if (group.foreign[k] and (_small_town(place) or self._small_division(place))
+                and group.support[k] < 0.1 and not group.contained[k]) or (group.astray[k] and _small_town(place)):
             # "Jan Davis" in a text about Queensland is no Davis, California; "Middle" in a text about Somalia no
             # sheading of the Isle of Man
             return Resolution(None, (candidate, *alternatives)[:3], "abstain", 0.0, evidence)
