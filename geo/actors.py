@@ -165,7 +165,7 @@ _WEAPON_AFTER = re.compile(r"\s+(?:air\s+|drone\s+|missile\s+|artillery\s+)?(?:s
                            r"rockets?|drones?|shells?|shelling|bombardment|artillery|airstrikes?)\b", re.IGNORECASE)
 #: An organisation that says "it" did the deed: "Hezbollah said it fired rockets at …" (a person says "he").
 _SAID_IT = re.compile(r"(?:^|(?<=[\s“\"]))((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+)\s+(?:said|says|claimed|announced|"
-                      r"confirmed)\s+(?:that\s+)?(?:it|they)\s+(?:(?!(?:was|is|were|are|would|will|could|may|might|be|been)\b)"
+                      r"confirmed)\s+(?:on\s+[A-Z]\w+day\s+|(?:today|yesterday)\s+)?(?:that\s+)?(?:it|they)\s+(?:(?!(?:was|is|were|are|would|will|could|may|might|be|been)\b)"
                       r"[\w-]+\s+){0,3}$")
 #: Capitalised words that open such a phrase without naming who acts.
 _NOT_SOURCE_NAMES = frozenset({"The", "It", "They", "Officials", "Police", "Army", "Witnesses", "Residents"})
@@ -190,6 +190,11 @@ def _name(phrase: str, country: str | None, default: str | None) -> tuple[str, b
         return f"Protesters ({where})" if where else "Protesters", False, False
     if _CIVIL.fullmatch(head):
         return f"Civilians ({where})" if where else "Civilians", False, True
+    words = phrase.split()
+    if country is None and len(words) >= 2 and all(w[:1].isupper() for w in words) \
+            and re.search(r"(?:Forces|Army|Brigades?|Front|Militia|Guards?|Movement|Battalions?)$", phrase) \
+            and not re.search(r"\b(?:regime|government|military|national|state|regular|armed)\b", phrase, re.I):
+        return phrase, False, False     # a named armed group: "Rapid Support Forces", "Arakan Army"
     if re.search(r"\b(?:regime|government|army|military)\b", phrase, re.I) and not re.search(r"opposition|rebel",
                                                                                           phrase, re.I):
         return (f"Military Forces of {where}", True, False) if where else None
@@ -197,10 +202,6 @@ def _name(phrase: str, country: str | None, default: str | None) -> tuple[str, b
         return f"Rebel groups ({where})" if where else "Rebel groups", False, False
     if _POLICE.search(phrase):
         return (f"Police Forces of {where}", True, False) if where else None
-    words = phrase.split()
-    if country is None and len(words) >= 2 and all(w[:1].isupper() for w in words) \
-            and re.search(r"(?:Forces|Army|Brigades?|Front|Militia|Guards?|Movement|Battalions?)$", phrase):
-        return phrase, False, False     # a named armed group: "Rapid Support Forces"
     if _STATE.search(head) or re.search(r"\bair\s+force\b", phrase, re.IGNORECASE):
         if country is None and not re.search(r"regime|government|assad", phrase, re.I):
             return None

@@ -99,7 +99,8 @@ _LOCATES = re.compile(r"(?P<name>[A-Z][\w’'‘-]*(?:\s+[A-Z][\w’'‘-]*)*)(?
                       r"(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+)?)$")
 _ORG = (r"ministry|army|military|forces|government|police|president|presidency|officials?|authorities|parliament|"
         r"foreign|defen[cs]e|interior|news|agency|media|television|state|troops|soldiers|navy|air\s+force|embassy|"
-        r"spokes\w+|leader|prime|communications|coast\s?guard|intelligence")
+        r"spokes\w+|leader|prime|communications|coast\s?guard|intelligence|association|council|union|committee|"
+        r"society|federation|commission|institute|organi[sz]ation|red\s+(?:cross|crescent)")
 _SUBJECT_START = re.compile(r"(?:^|[.;:!?“\"]\s*|\b(?:and|but|as|while|when|after|meanwhile|however),?\s+)"
                             r"(?:the\s+)?$", re.IGNORECASE)
 
@@ -135,6 +136,8 @@ def _actor_not_place(sentence: str, item: ResolvedMention, offset: int) -> bool:
         return True
     if capital and re.search(r"\bby\s+$", before):
         return True     # "downed by Turkey": the agent
+    if place.kind == "country" and re.search(r"\b[Aa]n?\s+$", before) and re.match(r"^(?:\s+[a-z]|[-‑]\w)", after):
+        return True     # "fired a missile at a U.S. destroyer", "a UK-flagged tanker": whose, not where
     if re.match(r"^(?:[’']s?)?\s+(?:\S+\s+){0,2}?(?:" + _ORG + r")\b", after, re.IGNORECASE) and \
             (capital or re.match(r"^[’']", after)):
         return True     # "Turkey's defence ministry said", "Syria's official news agency"
@@ -225,9 +228,12 @@ def adjacent_place(sentences: Sequence[Sentence], index: int, mentions: Sequence
         if other == index + 1 and other < len(sentences) and _SCENE.match(sentences[other].text):
             continue    # "… shelled the city itself. In Khartoum, the army …": the next sentence sets a new scene
         if 0 <= other < len(sentences):
+            scene = sentences[other]
             near = [m for m in mentions if _usable(m) and m.place is not None
                     and m.place.kind in ("populated_place", "site")
-                    and sentences[other].start <= m.mention.start < sentences[other].end]
+                    and scene.start <= m.mention.start < scene.end
+                    # where the story was filed from is no antecedent of "the town"
+                    and not opens_dateline(scene.text, m.mention.start - scene.start, m.mention.end - scene.start)]
             if near:
                 place = near[0].place
                 assert place is not None

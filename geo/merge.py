@@ -52,6 +52,8 @@ def _place_reason(a: Report, b: Report) -> str | None:
         return "one report names no place" if a.place is None and b.place is None else None
     if a.place.id == b.place.id:
         return f"same place ({a.place.name})"
+    if a.place.country and b.place.country and a.place.country != b.place.country:
+        return None     # a drone strike in Russia's Belgorod region is not the bomb that hit Kharkiv, 70 km away
     pa = PRECISION.index(a.geo_precision or "country")
     pb = PRECISION.index(b.geo_precision or "country")
     fine, coarse = (a, b) if pa <= pb else (b, a)

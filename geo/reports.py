@@ -247,6 +247,32 @@ def _toll_joined(reports: list[Report], sentence: str) -> list[Report]:
     return reports
 
 
+def _toll_of_the_sentence_before(reports: list[Report], index: int) -> list[Report]:
+    """``reports`` with a bare toll of sentence ``index`` that names no place, actor or date of its own made a report
+    of the one event of the sentence before: "Police fired tear gas and live rounds at protesters in Nairobi on
+    Tuesday. At least five people were shot dead, a medics' group said." is a second report (with its own claimant)
+    of the event in Nairobi, not an attack somewhere in Kenya. Only when no report of the sentence before has a
+    toll (it would be a second figure for the same deaths)."""
+    toll = reports[-1] if reports else None
+    if toll is None or toll.sentence_index != index or toll.subtype != "attack" or toll.place_from == "sentence" \
+            or toll.actor1 is not None or toll.date_from not in ("publication", "unknown") or not re.search(
+                r"\b(?:killed|died|dead)\b", toll.trigger, re.IGNORECASE):
+        return reports
+    before = [r for r in reports if r.sentence_index == index - 1]
+    causes = [r for r in before if r.subtype in _VIOLENT | {"riot"}]
+    if len(causes) != 1 or any(r.fatalities is not None for r in before) \
+            or any(r.sentence_index == index for r in reports[:-1]):
+        return reports
+    cause = causes[0]
+    return reports[:-1] + [replace(
+        toll, id=report_id(toll.content_hash, toll.start, toll.end, cause.subtype), subtype=cause.subtype,
+        acled_event_type=cause.acled_event_type, acled_sub_event_type=cause.acled_sub_event_type,
+        date=cause.date, date_end=cause.date_end, date_precision=cause.date_precision, date_from=cause.date_from,
+        place=cause.place, mention=cause.mention, where_relation=cause.where_relation,
+        geo_precision=cause.geo_precision, place_from="adjacent", actor1=cause.actor1,
+        actor2=toll.actor2 or cause.actor2, refers_back=True)]
+
+
 def _surnames(names: Sequence[str]) -> dict[str, str]:
     """Map a bare surname to the full name the article uses ("Akar" → "Hulusi Akar")."""
     full = [n for n in names if len(n.split()) >= 2 and n[:1].isupper()]
@@ -317,6 +343,7 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
                 done.add(report.subtype)
                 out.append(report)
         out[len(out) - len(done):] = _toll_joined(out[len(out) - len(done):], sentence.text)
+        out = _toll_of_the_sentence_before(out, sentence.index)
     names = _surnames([c for r in out for c in r.claimed_by])
     if names:
         out = [replace(r, claimed_by=tuple(dict.fromkeys(names.get(c, c) for c in r.claimed_by))) for r in out]

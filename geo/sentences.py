@@ -41,8 +41,8 @@ def _abbreviation(text: str, period: int) -> bool:
     token = word.group(1)
     if "." in token:                      # U.S., a.m.
         return True
-    if len(token) == 1 and token.isupper():  # an initial: "Robert O. Smith"
-        return True
+    if len(token) == 1 and token.isupper():  # an initial: "Robert O. Smith"; not the end of a name ("Mrauk-U.")
+        return text[word.start(1) - 1:word.start(1)] not in ("-", "‑")
     return token.lower() in ABBREVIATIONS
 
 

@@ -41,7 +41,7 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
     ("air_strike", 0.9, r"\bair\s*(?:strikes?|raids?|attacks?)\b|\bairstrikes?\b|\baerial\s+(?:bombardment|attack)s?\b"
                         r"|\b(?:warplanes?|jets?|planes?|aircraft|helicopters?)\s+(?:struck|hit|bombed|pounded|"
                         r"targeted|attacked|carried out)\b|\bbomb(?:ed|ing|ings)\b(?!\s+campaign)"
-                        r"|\bdropped\s+(?:\w+\s+){0,2}bombs\b"),
+                        r"|\bdropped\s+(?:\w+\s+){0,2}bombs\b|\b(?:guided|glide|gliding|aerial|barrel)\s+bombs?\b"),
     ("shelling", 0.8, r"\bshelling\b|\bshell(?:ed|s)\b(?=\s+(?:the|a|an|its|their|rebel|army|government|"
                       r"positions?|villages?|towns?|areas?|targets?|neighbou?rhoods?|districts?|homes|houses|"
                       r"residential|civilian|military|several|two|three|four|\d|(?-i:[A-Z]))|\s*[,.;])"
@@ -58,9 +58,11 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
     ("explosive", 0.9, r"\b(?:car|roadside|suicide)\s+bomb(?:s|ing|er)?\b|\bIEDs?\b|\blandmines?\b"
                        r"|\bexplosions?\b|\bexploded\b|\bexplosive\s+devices?\b|\bblasts?\b|\bdetonat(?:ed|ion)\b"
                        r"|\bgrenades?\b"),
-    ("territory_captured", 0.9, r"\b(?:captur(?:ed|ing|es?)|seiz(?:ed|ing|es?)|retook|retaken|retake|recaptur(?:ed|ing)"
-                                r"|overr(?:an|un)|took\s+control|taken\s+control|seizing\s+control|liberated"
-                                r"|regain(?:ed|ing)?\s+control|fell\s+to|losing\s+the\s+(?:town|city|village))\b"),
+    ("territory_captured", 0.9, r"\b(?:captur(?:ed|ing|es?)|seiz(?:ed|ing|es?)|retook|retaken|retakes?|retaking"
+                                r"|recaptur(?:ed|ing|es?)|overr(?:an|un)"
+                                r"|(?:took|taken|taking|seizing|seized|gained|wrested)\s+(?:full\s+|complete\s+|total\s+)?"
+                                r"control|liberated|regain(?:ed|ing)?\s+(?:full\s+|complete\s+)?control|fell\s+to"
+                                r"|losing\s+the\s+(?:town|city|village))\b"),
     ("riot", 0.9, r"\btear\s*gas\b|\b(?:hurled|threw|throwing|hurling)\s+(?:\w+\s+){0,2}(?:stones|rocks|"
                   r"molotov|bottles|bars)\b|\briot(?:s|ers|ing)?\b"),
     ("peaceful_protest", 0.8, r"\bprotest(?:s|ers|ed|ing)?\b|\bdemonstrat(?:ors|ion|ions|ed)\b|\brall(?:y|ies|ied)\b"

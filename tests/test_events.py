@@ -38,6 +38,8 @@ def test_sentences_keep_offsets_and_abbreviations() -> None:
     ("Opposition fighters retook a strategic northwestern town from government forces on Thursday.",
      "territory_captured"),
     ("Greek police fired tear gas at migrants trying to push inside the Greek border.", "riot"),
+    ("The Arakan Army said it had taken full control of Paletwa.", "territory_captured"),
+    ("A guided bomb hit a residential building in Kharkiv, injuring 12 people.", "air_strike"),
     ("Nearly 300 migrants arrived in Edirne province on the border with Greece.", "migration"),
     ("Syria said it was closing its airspace for flights and drones in the northwest of the country.",
      "airspace_closure"),
@@ -252,6 +254,33 @@ def test_a_toll_after_a_sentence_of_armed_violence(extractor: EventExtractor) ->
     assert _reports(extractor, text, "2024-03-16") == []
 
 
+def test_a_country_named_before_a_noun_says_whose_not_where(extractor: EventExtractor) -> None:
+    """"fired an anti-ship missile at a U.S. destroyer in the southern Red Sea": the destroyer is the United
+    States', the event is at sea."""
+    text = "On Sunday, the Houthis fired an anti-ship missile at a U.S. destroyer in the southern Red Sea."
+    (report,) = _reports(extractor, text, "2024-01-12")
+    assert report.place.name == "Red Sea"
+    # counter-example: a country after "in" is where
+    (report,) = _reports(extractor, "A missile hit a destroyer in Yemen on Sunday.", "2024-01-12")
+    assert report.place.name == "Yemen"
+
+def test_a_bare_toll_after_an_event_is_its_toll(extractor: EventExtractor) -> None:
+    """"Police fired tear gas and live rounds at protesters in Nairobi on Tuesday. At least five people were shot
+    dead, a medics' group said.": one event that killed five, not a second attack somewhere in Kenya."""
+    text = ("Kenyan police fired tear gas and live rounds at protesters who stormed parliament in Nairobi on Tuesday. "
+            "At least five people were shot dead, the Kenya Medical Association said.")
+    first, toll = _reports(extractor, text, "2024-06-25")
+    assert (first.subtype, first.place.name, first.fatalities) == ("riot", "Nairobi", None)
+    assert (toll.subtype, toll.place.name, toll.fatalities, toll.claimed_by) == ("riot", "Nairobi", 5,
+                                                                                 ("Kenya Medical Association",))
+    (event,) = extractor.extract([_article(text, "kenya", "Reuters", "2024-06-25")])
+    assert (event.fatalities, event.place.name) == (5, "Nairobi")
+    # counter-example: a toll with a place of its own is an event of its own
+    text = ("Kenyan police fired tear gas at protesters in Nairobi on Tuesday. Two people were shot dead in Kisumu, "
+            "witnesses said.")
+    reports = _reports(extractor, text, "2024-06-25")
+    assert [(r.place.name, r.fatalities) for r in reports] == [("Nairobi", None), ("Kisumu", 2)]
+
 def test_a_day_named_in_an_undated_article_still_dates_the_event(extractor: EventExtractor) -> None:
     """An article with no date of its own cannot resolve "on Saturday", but the day still says the event happened
     (a weak trigger needs a figure, a date or a place); the report's date stays unknown."""
@@ -426,6 +455,39 @@ def test_a_place_located_by_an_offset_is_the_event_s(extractor: EventExtractor) 
     assert (report.place.name, report.where_relation) == ("Goma", "near")
 
 
+
+def test_a_dateline_town_is_no_antecedent_of_the_town(extractor: EventExtractor) -> None:
+    """"YANGON (Reuters) - The Arakan Army said it had taken full control of Paletwa …. The group said it had
+    captured the last army camp in the town": "the town" is not Yangon, where the story was filed from."""
+    text = ("YANGON, Jan 16 (Reuters) - The Arakan Army said on Tuesday it had taken full control of Paletwa, a "
+            "township in Myanmar's Chin State, after weeks of fighting with the military. The group said it had "
+            "captured the last army camp in the town on Monday.")
+    reports = _reports(extractor, text, "2024-01-16")
+    assert [r.subtype for r in reports] == ["territory_captured", "territory_captured"]
+    assert all(r.place is not None and r.place.name != "Yangon" for r in reports)
+    # a named army of no state is a group of its own, and it says it did the deed "on Tuesday"
+    assert reports[0].actor1 == "Arakan Army"
+    # counter-example: a town named in the sentence before is still the antecedent
+    text = ("KINSHASA, Feb 8 (Reuters) - M23 rebels shelled Sake on Monday. The army said it had retaken the town "
+            "on Tuesday.")
+    assert [r.place.name for r in _reports(extractor, text, "2024-02-08")] == ["Sake", "Sake"]
+
+
+def test_a_state_s_army_is_no_named_group(extractor: EventExtractor) -> None:
+    """Title case does not make a state's forces a group of their own: "Myanmar Army", "Government Forces"."""
+    (report,) = _reports(extractor, "Myanmar Army Retakes Border Town of Paletwa on Monday", "2024-01-16")
+    assert report.actor1 == "Military Forces of Myanmar"
+    (report,) = _reports(extractor, "Government Forces Retake Saraqeb In Idlib On Monday", "2020-03-03")
+    assert report.actor1 == "Military Forces of Syria"
+
+
+def test_a_name_ending_in_a_hyphenated_capital_ends_its_sentence() -> None:
+    """"… in Pauktaw and Mrauk-U. Thousands fled": the capital after the hyphen is no initial."""
+    sentences = split_sentences("Clashes were reported in Pauktaw and Mrauk-U. Thousands fled. Robert O. Smith said.")
+    assert [s.text for s in sentences] == ["Clashes were reported in Pauktaw and Mrauk-U.", "Thousands fled.",
+                                           "Robert O. Smith said."]
+
+
 # -- merging and records ---------------------------------------------------------------------------------------
 
 def _article(text: str, name: str, outlet: str, published: str):  # type: ignore[no-untyped-def]
@@ -452,6 +514,19 @@ def test_reports_of_one_event_merge_and_keep_their_claims(extractor: EventExtrac
         text = {"a": one.text, "b": two.text}[source["article"]]
         assert text[source["start"]:source["end"]] == source["sentence"]
 
+
+def test_reports_in_two_countries_are_two_events(extractor: EventExtractor) -> None:
+    """A drone strike in Russia's Belgorod region and a bomb on Kharkiv, 70 km apart on the same night, are two
+    events: the distance alone had merged them."""
+    text = ("A guided bomb hit a residential building in Kharkiv overnight, injuring 12 people, the governor said. "
+            "Ukrainian drones attacked an oil depot in Russia's Belgorod region overnight, starting a fire.")
+    events = extractor.extract([_article(text, "kharkiv", "Reuters", "2024-09-03")])
+    assert sorted(e.place.name for e in events) == ["Belgorod", "Kharkiv"]
+    # counter-example: a town and the region around it in one country are one event
+    text = ("A guided bomb hit a residential building in Kharkiv overnight, injuring 12 people, the governor said. "
+            "The bomb attack on the Kharkiv region overnight injured 12, officials said.")
+    (event,) = extractor.extract([_article(text, "kharkiv", "Reuters", "2024-09-03")])
+    assert event.place.name == "Kharkiv"
 
 def test_ids_are_stable_and_adding_articles_renames_nothing(extractor: EventExtractor) -> None:
     seeds = sorted(read_articles([ROOT / "seeds"]), key=lambda a: a.path)
