@@ -97,6 +97,8 @@ GENERIC_TERMS: dict[str, tuple[str, ...]] = {
     "region": ("admin1", "region"),
     "oblast": ("admin1",),
     "district": ("admin2", "admin1"),
+    "division": ("admin1", "admin2"),
+    "prefecture": ("admin1", "admin2"),
     "county": ("admin2", "admin1"),
     "municipality": ("admin2", "populated_place"),
     "countryside": ("admin1", "region", "populated_place"),

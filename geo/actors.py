@@ -55,7 +55,11 @@ def parse_number(text: str) -> int | None:
 _NUMBER = re.compile(r"\b" + _QUAL + r"(" + _NUM + r")\b", re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"\s*(?:-|km|kilomet|mile|year|day|hour|week|month|percent|%)", re.IGNORECASE)
 #: Verbs a figure follows ("killing 11", "wounding 12")
-_KILL_FIRST, _HURT_FIRST = r"(?:killed|killing|kills|left)", r"(?:injuring|wounding|injured|wounded)"
+_KILL_FIRST, _HURT_FIRST = r"(?:killed|killing|kills|left|shot\s+dead|shooting\s+dead|shot\s+and\s+killed)", \
+    r"(?:injuring|wounding|injured|wounded)"
+#: One person after such a verb: "shot dead a Palestinian man", "killed a soldier".
+_ONE = (r"\s+an?\s+(?:[\w-]+\s+){0,2}?(?:man|woman|boy|girl|child|teenager|person|civilian|soldier|officer|"
+        r"policeman|policewoman|journalist|worker|farmer|fighter|militant|commander|protester|student|resident)\b")
 #: Right after such a verb: the figure is that verb's ("killed 7 and wounded 12")
 _AFTER_A_VERB = re.compile(r"\b(?:" + _KILL_FIRST + "|" + _HURT_FIRST + r")\s+[“\"‘']?" + _QUAL + r"$", re.IGNORECASE)
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -91,6 +95,8 @@ def _figures(sentence: str, verb: str, verb_first: str) -> list[int]:
         value = parse_number(match.group(1))
         if value is not None and not _UNIT_AFTER.match(sentence[match.end(1):]):
             found.setdefault(match.start(1), value)
+    for match in re.finditer(r"\b" + verb_first + _ONE, sentence, re.IGNORECASE):
+        found.setdefault(match.end(), 1)
     return [found[k] for k in sorted(found)]
 
 
@@ -101,6 +107,8 @@ def casualties(sentence: str) -> tuple[list[int], list[int]]:
     ([2], [5])
     >>> casualties("The attack left at least 34 Turkish soldiers dead.")
     ([34], [])
+    >>> casualties("Troops shot dead a Palestinian man and wounded two others.")
+    ([1], [2])
     """
     killed = _figures(sentence, _KILL, _KILL_FIRST)
     injured = _figures(sentence, _HURT, _HURT_FIRST)
@@ -135,6 +143,15 @@ _STATE = re.compile(r"troops|soldiers|forces|army|military|regime|government|jet
                     r"drones?|navy|air force|pilots|units|positions|helicopters|choppers|targets|tanks|warships|"
                     r"gunboats", re.I)
 _POLICE = re.compile(r"police|coast\s?guards?|border\s+(?:police|guards)", re.I)
+#: A demonym in the plural names people ("Palestinians", "Israelis"), not the country's forces; "Swiss" is both.
+_PEOPLE = re.compile(r"(?!Swiss\b)[A-Z][\w’'-]*s", re.UNICODE)
+#: A protest trigger.
+_PROTEST_VERB = re.compile(r"protest|demonstrat|rall(?:y|ied|ies)|march", re.IGNORECASE)
+#: Nouns after which "military" or "army" is an adjective, not an actor: "launched a military operation".
+_ADJECTIVE_OF = re.compile(r"\s+(?:operations?|offensives?|campaigns?|exercises?|drills?|action|intervention|"
+                           r"build-?up|escalation|solution|aid|assistance|cooperation|spending|budget|equipment|"
+                           r"hardware|experts?|analysts?|sources|officials?|spokes\w+|courts?|tribunals?|service|"
+                           r"zone)\b", re.IGNORECASE)
 _NONSTATE = re.compile(r"rebels?|militants|opposition|insurgents|militias?|militiamen|jihadists|gunmen|terrorists?|"
                        r"fighters", re.I)
 _CIVIL = re.compile(r"civilians|children|residents|villagers|women|farmers|herders|fishermen|worshippers|students|"
@@ -147,6 +164,10 @@ _CLAIM_VERBS = r"(?:said|says|reported|reports|claimed|claims|announced|stated|c
                r"denied|acknowledged|cited)"
 #: A claim verb after an actor: the actor tells of the event ("…, police said").
 _SAYS = re.compile(r"\s+" + _CLAIM_VERBS + r"\b")
+#: … unless the claim is of its own deed ("the army said it had repelled", "said on Tuesday they had"), or is
+#: itself the deed, quoted ("the Syrian military announced: “the closure of the airspace …”").
+_SAYS_IT = re.compile(r"\s+" + _CLAIM_VERBS + r"(?:\s*[:“\"]|\s+(?:on\s+\w+\s+|today\s+|yesterday\s+)?(?:that\s+)?"
+                      r"(?:it|they|its|their)\b)")
 #: Words after which a force's phrase starts afresh, and the words in -ed that are no verbs before a force's noun.
 _DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her"})
 _ED_ADJECTIVES = frozenset({"armed", "suspected", "alleged", "unidentified", "masked", "organised", "organized",
@@ -249,6 +270,8 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
     for match in _FORCE.finditer(sentence):
         phrase = match.group().strip()
         words = phrase.split()
+        if words[-1].lower() in ("military", "army") and _ADJECTIVE_OF.match(sentence, match.end()):
+            continue
         joins = [k for k, word in enumerate(words) if word.lower() in ("and", "or", "but")]
         if joins:  # "Saraqeb and Turkish drones": the actor is after the conjunction
             if joins[-1] >= 1 and words[joins[-1] - 1][:1].isupper() and words[joins[-1]].lower() == "and" \
@@ -297,6 +320,13 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
         modifier = item.mention.role == "demonym" and (
             (len(between.split()) <= 1 and not between.strip(" "))
             or bool(_WEAPON_AFTER.match(sentence, item.mention.end - offset)))  # "An Israeli strike on … killed"
+        if item.mention.role == "demonym" and _PEOPLE.fullmatch(item.mention.text):
+            # "Palestinians protested": people, not their country's forces
+            if subject or modifier or not between.strip():
+                if _PROTEST_VERB.match(sentence, trigger_start):
+                    found.append(Actor(f"Protesters ({item.place.name})", item.mention.text, start,
+                                       item.mention.end - offset, False, False))
+            continue
         if subject or modifier:
             found.append(Actor(f"Military Forces of {item.place.name}", item.mention.text, start,
                                item.mention.end - offset, True, False))
@@ -322,7 +352,9 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
                         r"and|overnight|today|yesterday)\b)))", re.IGNORECASE)
     # an actor whose last word opens the trigger ("Russian jets" of "jets bombed") is still before it
     before = [a for a in found if a is not by and (a.end <= trigger_start or (
-        a.start <= trigger_start and len(sentence[trigger_start:a.end].split()) == 1))]
+        a.start <= trigger_start and len(sentence[trigger_start:a.end].split()) == 1))
+        # "Police said eight people were killed": a source; "the army said it had repelled an attack" acts
+        and not (_SAYS.match(sentence, a.end) and not _SAYS_IT.match(sentence, a.end))]
     # the subject of a claim after the trigger tells of the event, it takes no part ("…, police said")
     after = [a for a in found if a.start >= trigger_start and a is not by and a not in before
              and not _SAYS.match(sentence, a.end)]

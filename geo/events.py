@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from geo.articles import Article
 from geo.eventplace import PRECISION, lies_in
-from geo.merge import merge_reports
+from geo.merge import earliest, merge_reports
 from geo.reports import Report, extract_reports
 from geo.taxonomy import family
 
@@ -189,7 +189,9 @@ def build_event(reports: Sequence[Report], reasons: Sequence[str], *, wire: dict
     date = date_end = None
     precision, date_from = "unknown", "unknown"
     if dated:
-        start = max(r.date for r in dated if r.date)
+        # a report dated by its article gives way to one that says the day (a headline over "on Sunday")
+        loose = any(r.date_from != "publication" for r in dated)
+        start = max((earliest(r) if loose else r.date) or r.date for r in dated if r.date)
         end = min((r.date_end or r.date) for r in dated if r.date)
         if start <= end:
             best = min(dated, key=lambda r: ((r.date_end or r.date) - r.date, r.date_from == "publication"))  # type: ignore[operator]

@@ -22,18 +22,31 @@ tests passed. Reports are kept as they are, so the merge can be undone or redone
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from gazetteer.rank import distance_km
 from geo.eventplace import PRECISION, lies_in
 from geo.reports import Report
 
-__all__ = ["VIOLENCE", "compatible", "could_merge", "merge_reports"]
+__all__ = ["VIOLENCE", "compatible", "could_merge", "earliest", "merge_reports"]
 
 VIOLENCE = _VIOLENCE = frozenset({"air_strike", "drone_strike", "shelling", "explosive", "armed_clash", "attack",
                        "attack_on_civilians"})
 _RADIUS_KM = {"site": 10, "settlement": 10, "near_settlement": 25, "admin2": 50, "line": 100, "admin1": 150,
               "country": 1500, "sea_or_airspace": 1500}
+
+
+#: How many days before its article's day a report dated by the article may still be of an event.
+_LATE = dt.timedelta(days=3)
+
+
+def earliest(report: Report) -> dt.date | None:
+    """The earliest day a dated report may be of: its date, or :data:`_LATE` days before the day of the article
+    that dates it."""
+    if report.date is None:
+        return None
+    return report.date - _LATE if report.date_from == "publication" else report.date
 
 
 def _km(a: Report, b: Report) -> float:
@@ -79,9 +92,12 @@ def _base(a: Report, b: Report) -> str | None:
     if a.date is None or b.date is None:
         return None
     a_end, b_end = a.date_end or a.date, b.date_end or b.date
-    if a.date > b_end or b.date > a_end:
+    # a report dated only by its article ("today or yesterday") may tell of an event a few days before: a headline
+    # over a lead that says "on Sunday"
+    a_start, b_start = earliest(a) or a.date, earliest(b) or b.date
+    if a_start > b_end or b_start > a_end:
         return None
-    start, end = max(a.date, b.date), min(a_end, b_end)
+    start, end = max(a_start, b_start), min(a_end, b_end)
     when = f"dates overlap ({start.isoformat()}{'' if start == end else '..' + end.isoformat()})"
     where = _place_reason(a, b)
     if where is None:
@@ -198,9 +214,10 @@ def _leads(ordered: Sequence[Report]) -> frozenset[str]:
 
 
 def _days(report: Report, cap: int = 45) -> list[int]:
-    """The days (ordinals) a report's date range covers, at most ``cap`` of them."""
+    """The days (ordinals) a report's date range covers, at most ``cap`` of them (a report dated by its article:
+    from :data:`_LATE` days before)."""
     if report.date is None:
         return []
-    first = report.date.toordinal()
+    first = (earliest(report) or report.date).toordinal()
     last = (report.date_end or report.date).toordinal()
     return list(range(first, min(last, first + cap) + 1))

@@ -36,6 +36,7 @@ from geo.mentions import ResolvedMention
 from geo.sentences import Sentence, split_sentences
 from geo.taxonomy import acled
 from geo.triggers import Trigger, find_triggers, is_reference
+from geo.wire import byline_span
 
 __all__ = ["Report", "extract_reports", "report_id"]
 
@@ -153,6 +154,11 @@ _CLAUSE = re.compile(r"(?:,\s*|\s+)(?=(?:after|following|as|when|while|whereas|s
                      re.IGNORECASE)
 _DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:\S+\s+){0,2}?(?:attack|strike|raid|incident|deaths|bombing|"
                        r"shelling|assault)s?\b", re.IGNORECASE)
+#: A nominal trigger in a prepositional phrase ("… in an ambush"), and an active verb of violence before it.
+_IN_A = re.compile(r"\b(?:in|during)\s+(?:an?|the)\s+(?:[\w-]+\s+)?\Z", re.IGNORECASE)
+_VERB_BEFORE = re.compile(r"\b(?:killed|wounded|injured|kidnapped|abducted)\b(?![^.;]*\b(?:killed|wounded|injured|"
+                          r"kidnapped|abducted)\b)(?=\s+(?:at\s+least\s+)?(?:\d|one|two|three|four|five|six|seven|"
+                          r"eight|nine|ten|dozens|scores|hundreds|several|a|an|the)\b)", re.IGNORECASE)
 _PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|been)\s+(?:\w+\s+)?$", re.IGNORECASE)
 #: A day named relative to an article's date ("on Saturday", "overnight", "yesterday").
 _DAY_WORDS = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
@@ -306,8 +312,11 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
     groups = named_groups(article.text)
     out: list[Report] = []
     before: list[DateMention] = []      # the dates of the last sentence that had some
+    byline = byline_span(article.text) or (0, 0)
+    # the byline's date says when the story was filed ("SOLINGEN, Aug 24 (Reuters) - … on Friday night")
     all_dates = [d for d in find_dates(article.text, published=article.published,
-                                       published_end=article.published_end) if d.kind != "future" and d.date]
+                                       published_end=article.published_end) if d.kind != "future" and d.date
+                 and not byline[0] <= d.start < byline[1]]
     for sentence in sentences:
         sentence_dates = [d for d in all_dates if sentence.start <= d.start < sentence.end]
         triggers = find_triggers(sentence.text)
@@ -456,7 +465,10 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
     # actors with no country of their own ("gunmen", "civilians") are of the country the sentence puts the event in
     actor_country = (country_of(chosen.place.country) if chosen is not None and chosen.place_from == "sentence"
                      and chosen.place.country else None) or default_country
-    actor1, actor2, named = actors(sentence.text, sentence.start, mentions, trigger.start,
+    # "gunmen killed four police officers in an ambush": the verb before the nominal trigger says who did what
+    verb = _VERB_BEFORE.search(sentence.text, begin, trigger.start) \
+        if _IN_A.search(sentence.text, begin, trigger.start) else None
+    actor1, actor2, named = actors(sentence.text, sentence.start, mentions, verb.start() if verb else trigger.start,
                                    default_country=actor_country, clause=clause, groups=groups,
                                    mutual=bool(_MUTUAL.search(trigger.text)))
     state = bool(actor1 and actor1.state)

@@ -86,7 +86,7 @@ _CUE_FIT = 0.3
 _CUED_TOWN = 0.3
 #: A country or territory of fewer people, whose divisions a focused text about another country does not name
 #: without support.
-_SMALL_COUNTRY = 1_000_000
+_SMALL_COUNTRY = 3_000_000
 _THE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
 
 
@@ -136,9 +136,13 @@ def _named_after(division: Place, town: Place) -> bool:
     """Whether ``division`` bears the name of ``town``, a town inside it: the town's division is this one, or the
     town lies within :data:`_SEAT_KM` of the division's point (the gazetteer may give no division, or the one
     before a division was created: Ménaka in Gao). By the town's own name: Bihar Sharif, also called "Bihar", does
-    not put the state of Bihar behind it."""
-    if town.country != division.country or _area_name(town.name) != _area_name(division.name):
+    not put the state of Bihar behind it; a first-level seat or a city of a million is also its division's by the
+    name both are sought by (Chattogram, the seat of the Chittagong division, still called Chittagong)."""
+    if town.country != division.country:
         return False
+    if _area_name(town.name) != _area_name(division.name):
+        return (town.feature_code == "PPLA" or town.population >= 1_000_000) and division.kind == "admin1" \
+            and distance_km(town.lat, town.lon, division.lat, division.lon) < _SEAT_KM
     if town.admin1 and division.kind == "admin1" and _area_name(town.admin1) == _area_name(division.name):
         return True
     return distance_km(town.lat, town.lon, division.lat, division.lon) < _SEAT_KM
@@ -560,8 +564,13 @@ class Resolver:
                     contained = True
                 elif container.kind in _AREA_KINDS or relation == "near":
                     value -= 0.3
-            if towns and place.kind in ("admin1", "admin2") and any(_named_after(place, town) for town in towns):
-                value -= _TOWN_FIRST
+            namesakes = [town for town in towns if _named_after(place, town)] \
+                if place.kind in ("admin1", "admin2") else []
+            if namesakes and not any(_inside(inner.place, place, "in") and all(
+                    distance_km(inner.place.lat, inner.place.lon, t.lat, t.lon) > _SEAT_KM for t in namesakes)
+                    for inner in contents):  # "Buffalo, New York" is the state; "Queens, New York" the city
+                # a city of a million people is even more often what the bare name means
+                value -= 2 * _TOWN_FIRST if any(t.population >= 1_000_000 for t in namesakes) else _TOWN_FIRST
             if group.kinds and _fits(place, group.kinds) and not real:
                 # "Duhok province": a division the phrase asks for, by a loose spelling (Dohuk), before a town
                 # that bears the spelling as an alternate name (Dihok)

@@ -67,9 +67,11 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                   r"molotov|bottles|bars)\b|\briot(?:s|ers|ing)?\b"),
     ("peaceful_protest", 0.8, r"\bprotest(?:s|ers|ed|ing)?\b|\bdemonstrat(?:ors|ion|ions|ed)\b|\brall(?:y|ies|ied)\b"
                               r"|\bmarched\b"),
-    ("arrest", 0.8, r"\barrest(?:ed|s)?\b|\bdetain(?:ed|s)\b"),
+    ("arrest", 0.8, r"(?<!during an )(?<!during the )\barrest(?:ed|s)?\b(?!\s+(?:raids?|operations?|campaigns?|"
+                    r"warrants?)\b)|\bdetain(?:ed|s)\b"),
     ("abduction", 0.9, r"\babduct(?:ed|ion|s)?\b|\bkidnap(?:ped|ping|s)?\b"),
-    ("attack_on_civilians", 0.9, r"\bmassacre[sd]?\b|\bexecuted\b"),
+    ("attack_on_civilians", 0.9, r"\bmassacre[sd]?\b|\bexecuted\b|\bstabb(?:ed|ing)\s+(?:\w+\s+){0,3}?to\s+death\b"
+                                 r"|\b(?:knife|stabbing|machete)\s+attacks?\b"),
     ("deployment", 0.7, r"\bdeploy(?:s|ed|ing|ment)?\b|\bsent\s+(?:\w+\s+){0,3}(?:troops|reinforcements|soldiers|"
                         r"warships|tanks|forces)\b|\b(?:amass|amassing|massing|massed)\s+(?:\w+\s+){0,2}(?:troops|forces)\b"
                         r"|\bpatrol(?:s|led|ling)?\b|\bconvoys?\b|\breinforcements\b|\bmobilis(?:ing|ed)\b"

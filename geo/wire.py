@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from geo.articles import Article
 
-__all__ = ["AGENCIES", "Byline", "agency_from_byline", "find_byline", "independent_count", "shingles", "wire_groups"]
+__all__ = ["AGENCIES", "Byline", "agency_from_byline", "byline_span", "find_byline", "independent_count", "shingles",
+           "wire_groups"]
 
 #: Agency names as bylines write them (casefolded) -> the name we record.
 AGENCIES: Mapping[str, str] = {
@@ -108,6 +109,17 @@ def find_byline(text: str) -> Byline | None:
         except ValueError:
             date = None
     return Byline(AGENCIES[found.group("agency").casefold()], place.strip() if place else None, date)
+
+
+def byline_span(text: str) -> tuple[int, int] | None:
+    """Where the wire byline near the start of ``text`` lies (offsets), or ``None``: its date says when the story
+    was filed, not when what it tells happened.
+
+    >>> byline_span("SOLINGEN, Germany, Aug 24 (Reuters) - A man stabbed three people on Friday night.")
+    (0, 37)
+    """
+    found = _BYLINE.search(text[:_BYLINE_REACH])
+    return found.span() if found else None
 
 
 def agency_from_byline(text: str) -> str | None:

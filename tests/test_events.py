@@ -40,6 +40,8 @@ def test_sentences_keep_offsets_and_abbreviations() -> None:
     ("Greek police fired tear gas at migrants trying to push inside the Greek border.", "riot"),
     ("The Arakan Army said it had taken full control of Paletwa.", "territory_captured"),
     ("A guided bomb hit a residential building in Kharkiv, injuring 12 people.", "air_strike"),
+    ("In Tulkarm, Israeli troops shot dead a Palestinian man during an arrest raid, WAFA said.", "attack"),
+    ("A man stabbed three people to death at a festival in Solingen on Friday night.", "attack_on_civilians"),
     ("Nearly 300 migrants arrived in Edirne province on the border with Greece.", "migration"),
     ("Syria said it was closing its airspace for flights and drones in the northwest of the country.",
      "airspace_closure"),
@@ -380,6 +382,26 @@ def test_two_sides_named_before_a_mutual_trigger_are_one_each(extractor: EventEx
     assert report.actor2 is None
 
 
+def test_who_acts_when_the_trigger_is_a_noun_or_the_people_are_a_demonym(extractor: EventExtractor) -> None:
+    """"gunmen killed four police officers in an ambush": the verb before the nominal trigger says who acts; "a
+    military operation" is no actor of the place's country; "Palestinians protested" are protesters, not
+    Palestine's forces."""
+    (report,) = _reports(extractor, "In Michoacan, gunmen killed four police officers in an ambush near Uruapan on "
+                                    "Saturday.", "2023-12-18")
+    assert (report.actor1, report.actor2, report.fatalities) == ("Rebel groups (Mexico)", "Police Forces of Mexico", 4)
+    (report,) = _reports(extractor, "Israeli forces launched a military operation in Jenin on Monday, with drone "
+                                    "strikes, killing at least eight people.", "2023-07-03")
+    assert report.actor1 == "Military Forces of Israel"
+    (report,) = _reports(extractor, "Palestinians protested in Ramallah against the operation on Monday.",
+                         "2023-07-03")
+    assert report.actor1 is not None and report.actor1.startswith("Protesters (")
+    # the subject of "said" that tells of others' deed is the source ("Police said eight people were killed")
+    (report,) = _reports(extractor, "Police said eight people were killed in Guayaquil on Tuesday.", "2024-01-10")
+    assert (report.actor1, report.fatalities, report.claimed_by) == (None, 8, ("Police",))
+    # counter-example: a demonym before a weapon is still the country's forces
+    (report,) = _reports(extractor, "Israeli strikes killed 20 people in Gaza on Monday.", "2023-07-03")
+    assert report.actor1 == "Military Forces of Israel"
+
 def test_a_town_taken_is_news_in_any_tense(extractor: EventExtractor) -> None:
     """"Ukrainian troops had seized the town of Sudzha" (no day) and "taken control of 1,000 square kilometres of
     Russia's Kursk region" are captures of territory."""
@@ -514,6 +536,20 @@ def test_reports_of_one_event_merge_and_keep_their_claims(extractor: EventExtrac
         text = {"a": one.text, "b": two.text}[source["article"]]
         assert text[source["start"]:source["end"]] == source["sentence"]
 
+
+def test_a_byline_date_is_when_the_story_was_filed(extractor: EventExtractor) -> None:
+    """"ADDIS ABABA, Aug 15 (Reuters) - A drone strike killed at least 26 people … on Sunday": the strike was on
+    Sunday the 13th, not on the byline's day; the headline over it, dated only by the article, is the same event."""
+    text = ("Ethiopian drone strike kills dozens in Amhara region\n\nADDIS ABABA, Aug 15 (Reuters) - A drone strike "
+            "killed at least 26 people in the town of Finote Selam in Ethiopia's Amhara region on Sunday, residents "
+            "said.")
+    (event,) = extractor.extract([_article(text, "amhara", "Reuters", "2023-08-15")])
+    assert (event.date, event.date_end, len(event.reports)) == (dt.date(2023, 8, 13), dt.date(2023, 8, 13), 2)
+    # counter-example: with no day of its own, the event is of the article's day or the day before
+    text = "ADDIS ABABA, Aug 15 (Reuters) - A drone strike killed at least 26 people in Finote Selam, residents said."
+    (report,) = _reports(extractor, text, "2023-08-15")
+    assert (report.date, report.date_end, report.date_from) == (dt.date(2023, 8, 14), dt.date(2023, 8, 15),
+                                                                "publication")
 
 def test_reports_in_two_countries_are_two_events(extractor: EventExtractor) -> None:
     """A drone strike in Russia's Belgorod region and a bomb on Kharkiv, 70 km apart on the same night, are two

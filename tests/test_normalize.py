@@ -72,6 +72,8 @@ def test_fold_is_idempotent_and_never_empty_for_letters() -> None:
     ("the municipality of Argelia", "Argelia", ("admin2", "populated_place")),
     ("the Islamic State of Iraq", "Islamic State of Iraq", ()),
     ("the Bekaa Valley", "Bekaa", ("region",)),
+    ("the Chittagong division", "Chittagong", ("admin1", "admin2")),
+    ("Fukushima Prefecture", "Fukushima", ("admin1", "admin2")),
 ])
 def test_split_generic(query: str, core: str, kinds: tuple[str, ...]) -> None:
     got_core, _, got_kinds = split_generic(query)

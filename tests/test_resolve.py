@@ -231,9 +231,20 @@ def test_a_bare_name_is_the_town_before_the_division_named_after_it(geoparser) -
     # GeoNames puts Ménaka in Gao, the region it was in before the Ménaka region was made around it
     assert _place(geoparser, "Gunmen attacked a military post near Menaka on Saturday.", "Menaka").place.kind == \
         "populated_place"
+    # GeoNames calls the city Chattogram, with "Chittagong" as an alternate name: still the division's namesake
+    found = _place(geoparser, "Protesters clashed with police across Bangladesh. In Dhaka, protesters set fire to "
+                              "a police station. Police fired tear gas at demonstrators in Chittagong, Rangpur and "
+                              "Sylhet.", "Chittagong")
+    assert (found.place.country, found.place.kind) == ("BD", "populated_place")
+    # a city of a million people even more so; a town far from it said to lie in the name makes it the state
+    assert _place(geoparser, "Flu cases rose at a school in Queens, New York.", "New York").place.kind == \
+        "populated_place"
+    assert _place(geoparser, "Flu cases rose at a school in Buffalo, New York.", "New York").place.kind == "admin1"
     # counter-example: the division's word asks for the division
     found = _place(geoparser, "Gunmen kidnapped 20 students in Kaduna state.", "Kaduna")
     assert (found.place.country, found.place.kind) == ("NG", "admin1")
+    found = _place(geoparser, "Floods hit the Chittagong division.", "Chittagong")
+    assert (found.place.country, found.place.kind) == ("BD", "admin1")
 
 
 def test_a_small_town_of_a_country_the_text_never_names_is_abstained(geoparser) -> None:  # type: ignore[no-untyped-def]
@@ -251,7 +262,8 @@ def test_a_small_town_of_a_country_the_text_never_names_is_abstained(geoparser) 
 
 
 def test_a_division_of_a_small_territory_is_no_answer_abroad(geoparser) -> None:  # type: ignore[no-untyped-def]
-    """"Middle" is a sheading of the Isle of Man (84,000 people): in a text about Somalia it is no answer; the
+    """"Middle" is a sheading of the Isle of Man (84,000 people): in a text about Somalia it is no answer (nor is a
+    division of a country of under three million people, Equatorial Guinea's "Litoral" in a text about Ecuador); the
     region's common spelling ("Middle Shabelle") is a name of Middle Shebelle."""
     text = ("Government forces fought al-Shabaab near Jowhar in Middle Shabelle and in Hiran. Mogadishu was calm. "
             "Troops moved into Middle on Monday.")
@@ -261,6 +273,14 @@ def test_a_division_of_a_small_territory_is_no_answer_abroad(geoparser) -> None:
     # counter-example: in a text about the Isle of Man the sheading stands
     text = "Floods hit Douglas and Ramsey on the Isle of Man, and farms in Michael and Glenfaba."
     assert _place(geoparser, text, "Glenfaba").place.country == "IM"
+    # "Litoral" is a province of Equatorial Guinea (1.7 million people): no answer in a text about Ecuador
+    text = ("Riots broke out in six prisons across Ecuador. Police said eight people were killed in Guayaquil. In "
+            "Riobamba, 39 inmates escaped. Soldiers regained control of the Litoral penitentiary on Friday.")
+    found = _place(geoparser, text, "Litoral")
+    assert found.place is None and found.resolution.method == "abstain"
+    # counter-example: with the country named, the province stands
+    text = "Floods hit Bata, the largest city of Litoral province in Equatorial Guinea."
+    assert _place(geoparser, text, "Litoral").place.country == "GQ"
 
 
 def test_a_dateline_names_a_town(geoparser) -> None:  # type: ignore[no-untyped-def]
