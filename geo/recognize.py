@@ -428,8 +428,10 @@ class Recognizer:
             if _DISEASE_AFTER.match(doc.text, last.end):
                 doc.diseases.add(name.casefold())
                 return "the name of a disease ('West Nile virus')"
-            if name.casefold() in doc.diseases and not after_locative:
-                return "a disease named in this text ('the Marburg outbreak'; 'in Marburg' is the town)"
+            if not after_locative and (name.casefold() in doc.diseases or (
+                    i > 0 and f"{tokens[i - 1].text} {name}".casefold() in doc.diseases)):
+                return "a disease named in this text ('the Marburg outbreak', 'West Nile cases'; 'in Marburg' is " \
+                    "the town)"
         if name.casefold() in doc.persons and best.place.kind != "country":
             return "a person named in this text"
         if i > 0 and tokens[i - 1].lower in PERSON_TITLES and tokens[i - 1].cap and _after_title(tokens[i - 1], first) \

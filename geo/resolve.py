@@ -87,6 +87,13 @@ _CUED_TOWN = 0.3
 #: A country or territory of fewer people, whose divisions a focused text about another country does not name
 #: without support.
 _SMALL_COUNTRY = 3_000_000
+#: Common geographic nouns (English and French) that some countries' divisions are named by.
+_GENERIC_NAMES = frozenset({"rivers", "lakes", "lake", "lac", "lacs", "highlands", "lowlands", "plateau", "plateaux",
+                            "littoral", "delta", "coast", "coastal", "islands", "island", "mountains", "lagunes",
+                            "savanes", "centre", "center", "central", "north", "south", "east", "west", "nord", "sud",
+                            "est", "ouest", "capital", "border", "interior", "valley", "oasis", "desert"})
+#: Candidates tied with the last of the ``limit`` kept are kept too, up to this many times ``limit``.
+_TIES = 4
 _THE = re.compile(r"\bthe\s+\Z", re.IGNORECASE)
 
 
@@ -152,6 +159,13 @@ def _small_town(place: Place) -> bool:
     """A town of fewer than :data:`_SMALL_TOWN` people that is no capital or seat of a first-level division."""
     return place.kind == "populated_place" and place.population < _SMALL_TOWN and place.feature_code not in (
         "PPLC", "PPLA")
+
+
+def _generic_division(place: Place) -> bool:
+    """A division named by a common geographic noun ("Rivers", Nigeria; "Lakes", South Sudan; "Littoral",
+    Cameroon; "Lac", Chad): in a text about another country such a word names something else ("the Northern
+    Rivers" of New South Wales, "the Lac Vert camp" in Goma)."""
+    return place.kind in ("admin1", "admin2") and place.name.casefold() in _GENERIC_NAMES
 
 
 def _fits(place: Place, kinds: tuple[str, ...]) -> bool:
@@ -273,7 +287,10 @@ class Resolver:
         key = (name, ",".join(kinds) if kinds else None)
         found = self._cache.get(key)
         if found is None:
-            found = self.gazetteer.lookup(name, limit=self.limit, kinds=kinds)
+            found = self.gazetteer.lookup(name, limit=self.limit * _TIES, kinds=kinds)
+            if len(found) > self.limit:  # the namesakes tied with the last one kept all stay: 16 Wayne Counties
+                last = found[self.limit - 1].score
+                found = found[:self.limit] + [c for c in found[self.limit:] if c.score >= last]
             if len(self._cache) > 100_000:
                 self._cache.clear()
             self._cache[key] = found
@@ -633,7 +650,7 @@ class Resolver:
         else:
             method = "prominence"
         place = candidate.place
-        if (group.foreign[k] and (_small_town(place) or self._small_division(place))
+        if (group.foreign[k] and (_small_town(place) or self._small_division(place) or _generic_division(place))
                 and group.support[k] < 0.1 and not group.contained[k]) or (group.astray[k] and _small_town(place)):
             # "Jan Davis" in a text about Queensland is no Davis, California; "Middle" in a text about Somalia no
             # sheading of the Isle of Man

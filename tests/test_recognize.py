@@ -196,6 +196,9 @@ def test_a_disease_s_name_is_remembered_in_the_text(recognizer) -> None:  # type
     # before the text says it is a disease too: "Rwanda reports Marburg outbreak" (it was Maribor, Slovenia)
     text = "Rwanda reports Marburg outbreak\n\nRwanda has confirmed 26 cases of Marburg virus disease in Kigali."
     assert _names(recognizer, text) == ["Rwanda", "Rwanda", "Kigali"]
+    # a name of two words, of which the direction is no part of the place's name: "West Nile cases"
+    text = "West Nile cases climb in Dallas County\n\nOfficials reported four cases of West Nile virus on Thursday."
+    assert _names(recognizer, text) == ["Dallas County"]
     # counter-example: after a locative word it is the town again
     assert _names(recognizer, "Marburg virus was first described by researchers in Marburg.") == ["Marburg"]
 

@@ -468,3 +468,31 @@ def test_spacy_entities_are_merged_and_vetted(geoparser) -> None:  # type: ignor
     merged = merge_entities(geoparser.recognizer, text, rule, nlp=lambda _: _Doc(ents))
     found = {m.text: m.recognizer for m in merged}
     assert found == {"Kfar Zibdah": "spacy", "Idlib": "gazetteer+spacy"}  # the person stays out
+
+
+def test_namesakes_tied_beyond_the_limit_stay_candidates(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """Sixteen US counties are called Wayne County and rank alike; Ohio's came twelfth, beyond the ten candidates
+    kept, so a text about Ohio could only pick another state's (and a loose "Amish" for Ames, Iowa, with it)."""
+    text = ("The Ohio Department of Health confirmed a case of measles in Holmes County, mostly in Amish communities. "
+            "Wayne and Knox counties have set up vaccination clinics. In Wooster, the hospital had extra doses.")
+    found = _place(geoparser, text, "Wayne")
+    assert (found.place.kind, found.place.admin1) == ("admin2", "Ohio")
+    assert _place(geoparser, text, "Amish").place is None
+    # counter-example: in a text about Michigan, Michigan's
+    text = "Flooding closed roads in Wayne and Oakland counties near Detroit, Michigan."
+    assert _place(geoparser, text, "Wayne").place.admin1 == "Michigan"
+
+
+def test_a_division_named_by_a_common_noun_is_no_answer_abroad(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """Nigeria's Rivers state, Chad's Lac: in a text about another country such a word names something else
+    ("the Northern Rivers" of New South Wales, "the Lac Vert camp" near Goma)."""
+    text = ("Residents of Lismore were evacuated as the Wilsons River rose. Crews rescued people in Woodburn and "
+            "Coraki, in New South Wales. More rain was forecast for the Northern Rivers on Thursday.")
+    found = _place(geoparser, text, "Rivers")
+    assert found.place is None and found.resolution.method == "abstain"
+    text = ("Bombs struck camps on the outskirts of Goma, in North Kivu, on Friday. The shells landed in the Lac "
+            "Vert camp west of the city, Congo's army said.")
+    assert _place(geoparser, text, "Lac").place is None
+    # counter-example: named with its country, the state stands
+    text = "Gunmen attacked an oil facility near Port Harcourt in Rivers state, Nigeria."
+    assert _place(geoparser, text, "Rivers").place.country == "NG"
