@@ -11,9 +11,13 @@ Country names come from the geoparser's demonym and country mentions, never from
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 
 from geo.lexicon import MONTHS, WEEKDAYS
 from geo.mentions import ResolvedMention
@@ -214,7 +218,8 @@ def _name(phrase: str, country: str | None, default: str | None) -> tuple[str, b
     words = phrase.split()
     if country is None and len(words) >= 2 and all(w[:1].isupper() for w in words) \
             and re.search(r"(?:Forces|Army|Brigades?|Front|Militia|Guards?|Movement|Battalions?)$", phrase) \
-            and not re.search(r"\b(?:regime|government|military|national|state|regular|armed)\b", phrase, re.I):
+            and not re.search(r"\b(?:regime|government|military|state|regular|armed)\b", phrase, re.I) \
+            and not (len(words) == 2 and words[0].lower() == "national"):
         return phrase, False, False     # a named armed group: "Rapid Support Forces", "Arakan Army"
     if re.search(r"\b(?:regime|government|army|military)\b", phrase, re.I) and not re.search(r"opposition|rebel",
                                                                                           phrase, re.I):
@@ -233,6 +238,19 @@ def _name(phrase: str, country: str | None, default: str | None) -> tuple[str, b
 #: A named armed group ("Rapid Support Forces"), with the short form the text gives it ("(RSF)").
 _GROUP = re.compile(r"\b((?:[A-Z][\w’'-]*\s+(?:(?:of|the|for|and)\s+){0,2}){1,5}(?:Forces|Army|Brigades?|Front|"
                     r"Militia|Guards?|Movement|Battalions?))\b(?:\s+\(([A-Z0-9]{2,6})\))?")
+
+
+@functools.cache
+def _named_armed_groups() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    """The armed groups of ``geo/armed_groups.csv`` as one pattern (longest names first, case as written: "ISIS",
+    not "Isis") and each spelling's (name, country whose forces it is, or "")."""
+    text = resources.files("geo").joinpath("armed_groups.csv").read_text(encoding="utf-8")
+    spellings: dict[str, tuple[str, str]] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        for spelling in [row["name"], *filter(None, row["aliases"].split("|"))]:
+            spellings[spelling] = (row["name"], row["state_of"])
+    alternatives = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+    return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])"), spellings
 
 
 def named_groups(text: str) -> dict[str, str]:
@@ -304,6 +322,13 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
         named = _name(phrase, _country_of(own, offset, mentions), default_country)
         if named:
             found.append(Actor(named[0], phrase, start, match.end(), named[1], named[2]))
+    for match in _named_armed_groups()[0].finditer(sentence):  # "Hezbollah fired rockets at …"
+        name, state_of = _named_armed_groups()[1][match.group()]
+        armed = Actor(f"Military Forces of {state_of}" if state_of else name, match.group(), match.start(),
+                      match.end(), bool(state_of), False)
+        # it names the force a phrase only described ("Al Shabaab militants", "Syrian Democratic Forces")
+        found = [a for a in found if not (a.start <= armed.start < a.end or armed.start <= a.start < armed.end)]
+        found.append(armed)
     for short, group in (groups or {}).items():  # "The RSF attacked …", named in full elsewhere in the text
         for match in re.finditer(r"\b" + re.escape(short) + r"\b", sentence):
             if not any(a.start <= match.start() < a.end for a in found):

@@ -118,11 +118,25 @@ def _same_sides(a: Report, b: Report) -> bool:
     other. Two sides named in either order (police and migrants clashing) are the same sides."""
     if a.actor1 and a.actor2 and {a.actor1, a.actor2} == {b.actor1, b.actor2}:
         return True
-    if a.actor1 and b.actor1 and a.actor1 != b.actor1:
+    if a.actor1 and b.actor1 and not _same_actor(a.actor1, b.actor1):
         return False
-    if a.actor2 and b.actor2 and a.actor2 != b.actor2:
+    if a.actor2 and b.actor2 and not _same_actor(a.actor2, b.actor2):
         return False
     return not ((a.actor1 and a.actor1 == b.actor2) or (b.actor1 and b.actor1 == a.actor2))
+
+
+#: The generic names of actors (see :mod:`geo.actors`); any other name is a named group's.
+_GENERIC_ACTORS = ("Military Forces", "Police Forces", "Rebel groups", "Civilians", "Protesters", "Migrants")
+
+
+def _same_actor(one: str, other: str) -> bool:
+    """The same actor, or a named armed group and the rebels one report calls it ("Houthis" and "Rebel groups
+    (Yemen)" for "The Houthis said five of their fighters were killed")."""
+    if one == other:
+        return True
+    generic = [name for name in (one, other) if name.startswith("Rebel groups")]
+    named = [name for name in (one, other) if not name.startswith(_GENERIC_ACTORS)]
+    return len(generic) == 1 and len(named) == 1
 
 
 def _evidence(a: Report, b: Report, leads: frozenset[str] = frozenset()) -> float:

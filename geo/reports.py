@@ -154,6 +154,9 @@ _CLAUSE = re.compile(r"(?:,\s*|\s+)(?=(?:after|following|as|when|while|whereas|s
                      re.IGNORECASE)
 _DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:\S+\s+){0,2}?(?:attack|strike|raid|incident|deaths|bombing|"
                        r"shelling|assault)s?\b", re.IGNORECASE)
+#: A relative clause that tells a toll, right after a trigger (up to a few words of place or time between).
+_OTHER_TOLL = re.compile(r"(?:\s+(?:on|in|at|near)\s+(?:the\s+)?[\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})?\s*,?\s+"
+                         r"(?:that|which)\s+(?:killed|wounded|injured|left)\b")
 #: A nominal trigger in a prepositional phrase ("… in an ambush"), and an active verb of violence before it.
 _IN_A = re.compile(r"\b(?:in|during)\s+(?:an?|the)\s+(?:[\w-]+\s+)?\Z", re.IGNORECASE)
 _VERB_BEFORE = re.compile(r"\b(?:killed|wounded|injured|kidnapped|abducted)\b(?![^.;]*\b(?:killed|wounded|injured|"
@@ -231,6 +234,18 @@ def _coordinated(sentence: Sentence, clauses: list[tuple[int, int]], triggers: S
                 begin = cut
         out.append((begin, stop))
     return out
+
+
+def _own_toll_text(text: str, clause: tuple[int, int], trigger: Trigger) -> str:
+    """The part of the clause whose figures are the trigger's: a figure in a relative clause of another attack
+    named after it is that attack's ("an air strike …, targeting a commander it blamed for a rocket attack … that
+    killed 12 children": the 12 are not the air strike's)."""
+    begin, stop = clause
+    for other in find_triggers(text[trigger.end:stop]):
+        at = trigger.end + other.start
+        if other.subtype not in ("attack", trigger.subtype) and _OTHER_TOLL.match(text, trigger.end + other.end):
+            return text[begin:at]
+    return text[begin:stop]
 
 
 def _toll_joined(reports: list[Report], sentence: str) -> list[Report]:
@@ -426,7 +441,7 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
     """
     begin, stop = clause
     text = sentence.text[begin:stop]
-    killed, injured = casualties(text)
+    killed, injured = casualties(_own_toll_text(sentence.text, clause, trigger))
     subtype = trigger.subtype
     capture = trigger.end if subtype == "territory_captured" else None
     chosen: EventPlace | None = choose_place(sentence, mentions, trigger.start, clause=clause, object_from=capture) \

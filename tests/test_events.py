@@ -402,6 +402,33 @@ def test_who_acts_when_the_trigger_is_a_noun_or_the_people_are_a_demonym(extract
     (report,) = _reports(extractor, "Israeli strikes killed 20 people in Gaza on Monday.", "2023-07-03")
     assert report.actor1 == "Military Forces of Israel"
 
+def test_named_armed_groups_are_actors_by_name(extractor: EventExtractor) -> None:
+    """Groups news names without a force's noun ("Hezbollah fired rockets") are actors by their name; a name that
+    a force phrase only described ("Al Shabaab militants", "the Syrian Democratic Forces") is the group's."""
+    (report,) = _reports(extractor, "Hezbollah fired rockets at Kiryat Shmona on Wednesday.", "2024-07-31")
+    assert report.actor1 == "Hezbollah"
+    (report,) = _reports(extractor, "Al Shabaab militants attacked a hotel in Kismayo on Friday.", "2024-07-13")
+    assert report.actor1 == "Al Shabaab"
+    (report,) = _reports(extractor, "Fighters of the Syrian Democratic Forces clashed with Turkish-backed rebels "
+                                    "near Manbij on Monday.", "2024-12-10")
+    assert report.actor1 == "Syrian Democratic Forces"
+    (report,) = _reports(extractor, "Myanmar's Tatmadaw shelled villages near Lashio on Monday.", "2024-07-30")
+    assert report.actor1 == "Military Forces of Myanmar"
+    # counter-example: case as written ("Isis" is no ISIS), and no name, no group
+    (report,) = _reports(extractor, "Gunmen attacked a temple of Isis near Aswan on Monday.", "2024-07-30")
+    assert report.actor1 == "Rebel groups (Egypt)"
+
+
+def test_a_toll_in_a_relative_clause_of_another_attack_is_that_attack_s(extractor: EventExtractor) -> None:
+    """"An Israeli air strike hit Beirut's southern suburbs, targeting a commander it blamed for a rocket attack on
+    the Golan Heights that killed 12 children": the 12 are the rocket attack's."""
+    text = ("An Israeli air strike hit Beirut's southern suburbs on Tuesday, targeting a commander it blamed for a "
+            "rocket attack on the Golan Heights that killed 12 children.")
+    assert _reports(extractor, text, "2024-07-30")[0].fatalities is None
+    # counter-example: the trigger's own relative clause
+    (report,) = _reports(extractor, "An Israeli air strike that killed 5 people hit Beirut on Tuesday.", "2024-07-30")
+    assert report.fatalities == 5
+
 def test_a_town_taken_is_news_in_any_tense(extractor: EventExtractor) -> None:
     """"Ukrainian troops had seized the town of Sudzha" (no day) and "taken control of 1,000 square kilometres of
     Russia's Kursk region" are captures of territory."""
@@ -563,6 +590,19 @@ def test_reports_in_two_countries_are_two_events(extractor: EventExtractor) -> N
             "The bomb attack on the Kharkiv region overnight injured 12, officials said.")
     (event,) = extractor.extract([_article(text, "kharkiv", "Reuters", "2024-09-03")])
     assert event.place.name == "Kharkiv"
+
+def test_a_named_group_and_the_rebels_a_report_calls_it_are_one_side(extractor: EventExtractor) -> None:
+    """"US and British warplanes struck Houthi targets … in the capital Sanaa" and "The Houthis said five of their
+    fighters were killed in 73 strikes on the provinces of Sanaa, …": the Houthis and "their fighters" (rebels) are
+    one side, the reports one event."""
+    text = ("DUBAI, Jan 12 (Reuters) - U.S. and British warplanes struck more than a dozen Houthi targets in Yemen "
+            "overnight, including in the capital Sanaa, officials said on Friday. The Houthis said five of their "
+            "fighters were killed in 73 strikes on the provinces of Sanaa, Hodeidah and Taiz.")
+    (event,) = extractor.extract([_article(text, "yemen", "Reuters", "2024-01-12")])
+    assert (event.to_dict()["actor2"], event.fatalities, len(event.reports)) == ("Houthis", 5, 2)
+    # counter-example: two named groups are two sides
+    text = ("Hezbollah fired rockets at Metula on Monday. Hamas fired rockets at Metula on Monday.")
+    assert len(extractor.extract([_article(text, "two", "Reuters", "2024-01-12")])) == 2
 
 def test_ids_are_stable_and_adding_articles_renames_nothing(extractor: EventExtractor) -> None:
     seeds = sorted(read_articles([ROOT / "seeds"]), key=lambda a: a.path)

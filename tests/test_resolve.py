@@ -496,3 +496,17 @@ def test_a_division_named_by_a_common_noun_is_no_answer_abroad(geoparser) -> Non
     # counter-example: named with its country, the state stands
     text = "Gunmen attacked an oil facility near Port Harcourt in Rivers state, Nigeria."
     assert _place(geoparser, text, "Rivers").place.country == "NG"
+
+
+def test_places_of_the_world_pack(geoparser) -> None:  # type: ignore[no-untyped-def]
+    """Beirut's southern suburbs and Somalia's federal member states, which the embedded data lacks: "Dahiyeh" was
+    Ed Dahī in Israel."""
+    text = ("An Israeli air strike hit Beirut's southern suburbs on Tuesday. The strike hit a building in Dahiyeh, "
+            "witnesses said.")
+    assert _place(geoparser, text, "Dahiyeh").place.country == "LB"
+    text = "Al Shabaab attacked a hotel in Kismayo, the president of the Jubaland region said. Puntland was calm."
+    assert {_place(geoparser, text, name).place.kind for name in ("Jubaland", "Puntland")} == {"region"}
+    text = "Islamist insurgents attacked the town of Palma in Mozambique's northern Cabo Delgado province."
+    assert _place(geoparser, text, "Palma").place.country == "MZ"
+    # counter-example: bare, Palma is still Palma de Mallorca
+    assert _place(geoparser, "Flights to Palma were delayed on Monday.", "Palma").place.country == "ES"
