@@ -67,11 +67,13 @@ def _name_admin1(merged: dict[str, SourceRecord]) -> None:
 def _apply_aliases(merged: dict[str, SourceRecord], aliases: Sequence[Alias]) -> None:
     if not aliases:
         return
+    wanted = {(a.country, "country" if a.kind == "demonym" else a.kind, fold(a.target)) for a in aliases}
     index: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for record in merged.values():
         place = record.place
-        if place.kind in ("admin1", "country"):
-            index[(place.country or "", place.kind, fold(place.name))].append(place.id)
+        key = (place.country or "", place.kind, fold(place.name))
+        if key in wanted:  # a country, a division, or a town ("Deir al-Balah" for Dayr al Balaḩ)
+            index[key].append(place.id)
     for alias in aliases:
         demonym = alias.kind == "demonym"
         for place_id in index.get((alias.country, "country" if demonym else alias.kind, fold(alias.target)), ()):

@@ -151,6 +151,9 @@ _POLICE = re.compile(r"police|coast\s?guards?|border\s+(?:police|guards)", re.I)
 _PEOPLE = re.compile(r"(?!Swiss\b)[A-Z][\w’'-]*s", re.UNICODE)
 #: A protest trigger.
 _PROTEST_VERB = re.compile(r"protest|demonstrat|rall(?:y|ied|ies)|march", re.IGNORECASE)
+#: "backed by X", "rebels led by X": X stands behind a side, it is no agent of the deed.
+_BACKED_BY = re.compile(r"\b(?:backed|led|supported|sponsored|headed|commanded|funded|armed)\s+by\s+(?:the\s+)?"
+                        r"(?:\S+\s+){0,2}$")
 #: Nouns after which "military" or "army" is an adjective, not an actor: "launched a military operation".
 _ADJECTIVE_OF = re.compile(r"\s+(?:operations?|offensives?|campaigns?|exercises?|drills?|action|intervention|"
                            r"build-?up|escalation|solution|aid|assistance|cooperation|spending|budget|equipment|"
@@ -368,7 +371,7 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
     if clause is not None:
         found = [a for a in found if clause[0] <= a.start < clause[1]]
     by = next((a for a in found if re.search(r"\bby\s+(?:the\s+)?(?:\S+\s+){0,2}$", sentence[:a.start])
-               and not re.search(r"backed\s+by\s+(?:the\s+)?(?:\S+\s+){0,2}$", sentence[:a.start])), None)
+               and not _BACKED_BY.search(sentence[:a.start])), None)
     # a passive ("were killed"), or a headline's bare participle ("5 soldiers killed in Idlib", not "Rebels killed
     # five soldiers": an object after it makes it active)
     victim = re.compile(r"^\s*(?:(?:were|was|have been|had been|been|being|are|is)\b[^.;]{0,40}?\s"

@@ -105,6 +105,11 @@ _SUBJECT_START = re.compile(r"(?:^|[.;:!?“\"]\s*|\b(?:and|but|as|while|when|af
                             r"(?:the\s+)?$", re.IGNORECASE)
 
 
+#: A part of a toll after the whole ("killed 45 …, including 17 in a school in Deir al-Balah").
+_SUBSET = re.compile(r",\s+including\s+(?:at\s+least\s+)?(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|"
+                     r"dozens|several)", re.IGNORECASE)
+
+
 def _relation(sentence: str, start: int) -> tuple[str, int]:
     """The relation the nearest preposition before ``start`` gives (at most four words back), and where that
     preposition starts (-1: none)."""
@@ -202,6 +207,9 @@ def choose_place(sentence: Sentence, mentions: Sequence[ResolvedMention], trigge
             score += 2.5
         if any(lies_in(other.place, place) for other in options if other.place is not None):
             score -= 1.0
+        if local > trigger_start and _SUBSET.search(sentence.text[trigger_start:local]) \
+                and any(o is not item and trigger_start <= o.mention.start - sentence.start < local for o in options):
+            score -= 3.0    # "killed 45 across the Gaza Strip, including 17 in a school in Deir al-Balah"
         if relation in ("near", "in") and at >= 0 and _locator(sentence, at, options, item):
             score -= 2.5    # "Qaminas, near Idlib city", "Al-Bara base in southern Idlib": Y only locates X
         scored.append((score, item, relation or "in"))

@@ -62,7 +62,8 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                                 r"|recaptur(?:ed|ing|es?)|overr(?:an|un)"
                                 r"|(?:took|taken|taking|seizing|seized|gained|wrested)\s+(?:full\s+|complete\s+|total\s+)?"
                                 r"control|liberated|regain(?:ed|ing)?\s+(?:full\s+|complete\s+)?control|fell\s+to"
-                                r"|losing\s+the\s+(?:town|city|village))\b"),
+                                r"|losing\s+the\s+(?:town|city|village)"
+                                r"|(?:took|taking|takes|take)\s+the\s+(?:towns?|city|cities|villages?)\s+of)\b"),
     ("riot", 0.9, r"\btear\s*gas\b|\b(?:hurled|threw|throwing|hurling)\s+(?:\w+\s+){0,2}(?:stones|rocks|"
                   r"molotov|bottles|bars)\b|\briot(?:s|ers|ing)?\b"),
     ("peaceful_protest", 0.8, r"\bprotest(?:s|ers|ed|ing)?\b|\bdemonstrat(?:ors|ion|ions|ed)\b|\brall(?:y|ies|ied)\b"

@@ -42,6 +42,7 @@ def test_sentences_keep_offsets_and_abbreviations() -> None:
     ("A guided bomb hit a residential building in Kharkiv, injuring 12 people.", "air_strike"),
     ("In Tulkarm, Israeli troops shot dead a Palestinian man during an arrest raid, WAFA said.", "attack"),
     ("A man stabbed three people to death at a festival in Solingen on Friday night.", "attack_on_civilians"),
+    ("Rebel fighters advanced towards Homs and took the towns of Rastan and Talbiseh.", "territory_captured"),
     ("Nearly 300 migrants arrived in Edirne province on the border with Greece.", "migration"),
     ("Syria said it was closing its airspace for flights and drones in the northwest of the country.",
      "airspace_closure"),
@@ -418,6 +419,23 @@ def test_named_armed_groups_are_actors_by_name(extractor: EventExtractor) -> Non
     (report,) = _reports(extractor, "Gunmen attacked a temple of Isis near Aswan on Monday.", "2024-07-30")
     assert report.actor1 == "Rebel groups (Egypt)"
 
+
+def test_the_leader_of_a_side_and_the_place_of_a_part_of_the_toll(extractor: EventExtractor) -> None:
+    """"Syrian rebels led by Hayat Tahrir al-Sham captured Hama": HTS leads the rebels, it did not act on them;
+    "killed 45 across the Gaza Strip, including 17 in a school in Deir al-Balah": the event is the Strip's."""
+    (report,) = _reports(extractor, "Syrian rebels led by Hayat Tahrir al-Sham captured the central city of Hama on "
+                                    "Thursday.", "2024-12-05")
+    assert report.actor2 is None and report.actor1 in ("Rebel groups (Syria)", "Hayat Tahrir al-Sham")
+    (report,) = _reports(extractor, "Israeli air strikes killed at least 45 Palestinians across the Gaza Strip on "
+                                    "Wednesday, including 17 in a school in Deir al-Balah.", "2024-10-09")
+    assert (report.place.name, report.fatalities) == ("Gaza Strip", 45)
+    # counter-example: "including at X" names where, not a part of a toll; "killed by" is an agent
+    (report,) = _reports(extractor, "Hezbollah fired rockets at northern Israel on Wednesday, including at Kiryat "
+                                    "Shmona.", "2024-07-31")
+    assert report.place.name != "Israel"
+    (report,) = _reports(extractor, "Two gunmen were killed by Mexican army troops in Acapulco on Monday.",
+                         "2007-01-09")
+    assert report.actor1 == "Military Forces of Mexico"
 
 def test_a_toll_in_a_relative_clause_of_another_attack_is_that_attack_s(extractor: EventExtractor) -> None:
     """"An Israeli air strike hit Beirut's southern suburbs, targeting a commander it blamed for a rocket attack on

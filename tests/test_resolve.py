@@ -506,6 +506,9 @@ def test_places_of_the_world_pack(geoparser) -> None:  # type: ignore[no-untyped
     assert _place(geoparser, text, "Dahiyeh").place.country == "LB"
     text = "Al Shabaab attacked a hotel in Kismayo, the president of the Jubaland region said. Puntland was calm."
     assert {_place(geoparser, text, name).place.kind for name in ("Jubaland", "Puntland")} == {"region"}
+    # an alias of a town (the aliases pack): the city, not the governorate of its name
+    text = "Israeli air strikes killed 17 people in a school in Deir al-Balah in the Gaza Strip."
+    assert _place(geoparser, text, "Deir al-Balah").place.kind == "populated_place"
     text = "Islamist insurgents attacked the town of Palma in Mozambique's northern Cabo Delgado province."
     assert _place(geoparser, text, "Palma").place.country == "MZ"
     # counter-example: bare, Palma is still Palma de Mallorca
