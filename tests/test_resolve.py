@@ -506,6 +506,9 @@ def test_places_of_the_world_pack(geoparser) -> None:  # type: ignore[no-untyped
     assert _place(geoparser, text, "Dahiyeh").place.country == "LB"
     text = "Al Shabaab attacked a hotel in Kismayo, the president of the Jubaland region said. Puntland was calm."
     assert {_place(geoparser, text, name).place.kind for name in ("Jubaland", "Puntland")} == {"region"}
+    # river deltas are regions of their own, not the river ("the Nile Delta" was the Nile's point in Upper Egypt)
+    text = "The health ministry in Cairo sent teams to the Nile Delta to test water supplies."
+    assert _place(geoparser, text, "Nile Delta").place.kind == "region"
     # an alias of a town (the aliases pack): the city, not the governorate of its name
     text = "Israeli air strikes killed 17 people in a school in Deir al-Balah in the Gaza Strip."
     assert _place(geoparser, text, "Deir al-Balah").place.kind == "populated_place"
