@@ -137,7 +137,7 @@ class Actor:
 _FORCES = (r"troops|soldiers|forces|army|military|regime|government|police|coast\s?guards?|border\s+(?:police|guards)"
            r"|jets|planes?|warplanes?|aircraft|drones?|navy|air\s+force|fighters|rebels|militants|opposition"
            r"|insurgents|militias?|militiamen|jihadists|gunmen|protesters|demonstrators|civilians|children|villagers"
-           r"|migrants"
+           r"|migrants|gangs|gang\s+members|gangsters"
            r"|farmers|herders|fishermen|worshippers|students|pupils|passengers|patients|shoppers"
            r"|refugees|residents|pilots|units|positions|targets|helicopters|choppers|tanks|warships|gunboats")
 #: Up to three words before a force's noun, none of them another force ("Rebels killed five soldiers": two actors).
@@ -227,6 +227,8 @@ def _name(phrase: str, country: str | None, default: str | None) -> tuple[str, b
     if re.search(r"\b(?:regime|government|army|military)\b", phrase, re.I) and not re.search(r"opposition|rebel",
                                                                                           phrase, re.I):
         return (f"Military Forces of {where}", True, False) if where else None
+    if re.search(r"\bgang(?:s|sters|\s+members)\b", phrase, re.I):
+        return f"Gangs ({where})" if where else "Gangs", False, False
     if _NONSTATE.search(phrase) or re.search(r"backed by|opposition", phrase, re.I):
         return f"Rebel groups ({where})" if where else "Rebel groups", False, False
     if _POLICE.search(phrase):

@@ -126,7 +126,7 @@ def _same_sides(a: Report, b: Report) -> bool:
 
 
 #: The generic names of actors (see :mod:`geo.actors`); any other name is a named group's.
-_GENERIC_ACTORS = ("Military Forces", "Police Forces", "Rebel groups", "Civilians", "Protesters", "Migrants")
+_GENERIC_ACTORS = ("Military Forces", "Police Forces", "Rebel groups", "Gangs", "Civilians", "Protesters", "Migrants")
 
 
 def _same_actor(one: str, other: str) -> bool:

@@ -157,6 +157,7 @@ _DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:\S+\s+){0,2}?(?:attack|strike|
 #: A relative clause that tells a toll, right after a trigger (up to a few words of place or time between).
 _OTHER_TOLL = re.compile(r"(?:\s+(?:on|in|at|near)\s+(?:the\s+)?[\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})?\s*,?\s+"
                          r"(?:that|which)\s+(?:killed|wounded|injured|left)\b")
+_RELATIVE_TOLL = re.compile(r"\b(?:that|which)\s+(?:killed|wounded|injured|left)\b")
 #: A nominal trigger in a prepositional phrase ("… in an ambush"), and an active verb of violence before it.
 _IN_A = re.compile(r"\b(?:in|during)\s+(?:an?|the)\s+(?:[\w-]+\s+)?\Z", re.IGNORECASE)
 _VERB_BEFORE = re.compile(r"\b(?:killed|wounded|injured|kidnapped|abducted)\b(?![^.;]*\b(?:killed|wounded|injured|"
@@ -239,8 +240,11 @@ def _coordinated(sentence: Sentence, clauses: list[tuple[int, int]], triggers: S
 def _own_toll_text(text: str, clause: tuple[int, int], trigger: Trigger) -> str:
     """The part of the clause whose figures are the trigger's: a figure in a relative clause of another attack
     named after it is that attack's ("an air strike …, targeting a commander it blamed for a rocket attack … that
-    killed 12 children": the 12 are not the air strike's)."""
+    killed 12 children": the 12 are not the air strike's), and a protest kills no one by a relative clause ("rallied
+    …, demanding accountability for the collapse of a station canopy that killed 15 people")."""
     begin, stop = clause
+    if trigger.subtype == "peaceful_protest" and (relative := _RELATIVE_TOLL.search(text, trigger.end, stop)):
+        return text[begin:relative.start()]  # "rallied …, demanding accountability for a collapse that killed 15"
     for other in find_triggers(text[trigger.end:stop]):
         at = trigger.end + other.start
         if other.subtype not in ("attack", trigger.subtype) and _OTHER_TOLL.match(text, trigger.end + other.end):

@@ -437,6 +437,20 @@ def test_the_leader_of_a_side_and_the_place_of_a_part_of_the_toll(extractor: Eve
                          "2007-01-09")
     assert report.actor1 == "Military Forces of Mexico"
 
+def test_gangs_and_a_protest_s_cause(extractor: EventExtractor) -> None:
+    """Gangs are an actor of their own; a protest "demanding accountability for a collapse that killed 15" killed
+    no one."""
+    (report,) = _reports(extractor, "Gangs attacked a second prison in the Croix-des-Bouquets suburb on Sunday.",
+                         "2024-03-03")
+    assert report.actor1 == "Gangs (Haiti)"
+    (report,) = _reports(extractor, "Tens of thousands of people rallied in Belgrade on Saturday, demanding "
+                                    "accountability for the collapse of a station canopy in Novi Sad that killed 15 "
+                                    "people.", "2025-03-15")
+    assert (report.subtype, report.fatalities) == ("peaceful_protest", None)
+    # counter-example: deaths in a protest are its toll
+    (report,) = _reports(extractor, "At least 17 people were killed on Monday in protests in Juliaca.", "2023-01-10")
+    assert report.fatalities == 17
+
 def test_a_toll_in_a_relative_clause_of_another_attack_is_that_attack_s(extractor: EventExtractor) -> None:
     """"An Israeli air strike hit Beirut's southern suburbs, targeting a commander it blamed for a rocket attack on
     the Golan Heights that killed 12 children": the 12 are the rocket attack's."""
