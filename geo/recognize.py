@@ -91,7 +91,7 @@ _VESSEL_BEFORE = re.compile(r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?" + _VESSEL_WO
 #: capitalised word they are part of its name, not a place known by another spelling ("Valley" as The Valley).
 _FEATURE_TAILS = frozenset("valley valleys garden gardens square park bridge heights hill hills falls river lake bay "
                            "beach island islands plaza centre center tower hall gate mountain mountains desert coast "
-                           "forest canal dam field fields stadium".split())
+                           "forest canal dam field fields stadium village".split())
 #: A plural area word after a list of names, and each one's singular.
 _PLURALS = {"regions": "region", "provinces": "province", "oblasts": "oblast", "governorates": "governorate",
             "districts": "district", "counties": "county", "states": "state"}
@@ -493,6 +493,9 @@ class Recognizer:
                 return "a given name before a surname"
             if after is not None and after.cap and after_gap == " " and not _dominant(best):
                 word = after.lower
+                if single and best.match.score < 0.95 and not major and word in _FEATURE_TAILS:
+                    # "In Little Village": a loose spelling (Lytle, Texas) at the start of a name no source knows
+                    return "the start of a longer name, by a loose spelling"
                 if word in ORG_HEADS and single and not major and first.text[1:].islower():
                     # "Food and Drug Administration", "Public Health", "Killeen Police": a word of the name, or a
                     # small place that only names the organisation ("Queensland Health" keeps its state)

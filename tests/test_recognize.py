@@ -443,6 +443,8 @@ def test_names_inside_feature_fire_and_road_names(recognizer) -> None:  # type: 
     # counter-examples: the sea named alone stays, and a road named after its province lies in it
     assert _names(recognizer, "The fire spread toward the Pacific near Malibu.") == ["Pacific", "Malibu"]
     assert _names(recognizer, "He was stopped on Ontario Provincial Highway 11 near Huntsville.")[:1] == ["Ontario"]
+    # a loose spelling that opens such a name is no place: "Little Village" (a Chicago neighbourhood) is no Lytle
+    assert _names(recognizer, "In Little Village, a man was wounded in a shooting in Chicago.") == ["Chicago"]
 
 
 def test_headline_capitals_say_nothing(recognizer) -> None:  # type: ignore[no-untyped-def]
