@@ -493,8 +493,10 @@ class Recognizer:
                 return "a given name before a surname"
             if after is not None and after.cap and after_gap == " " and not _dominant(best):
                 word = after.lower
-                if single and best.match.score < 0.95 and not major and word in _FEATURE_TAILS:
+                if single and best.match.score < 0.95 and not major and word in _FEATURE_TAILS and (
+                        word == "village" or word not in GENERIC_TERMS):
                     # "In Little Village": a loose spelling (Lytle, Texas) at the start of a name no source knows
+                    # ("the Bekaa Valley" is the valley of the Beqaa: the word asks for a region)
                     return "the start of a longer name, by a loose spelling"
                 if word in ORG_HEADS and single and not major and first.text[1:].islower():
                     # "Food and Drug Administration", "Public Health", "Killeen Police": a word of the name, or a
