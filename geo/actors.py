@@ -22,7 +22,7 @@ from importlib import resources
 from geo.lexicon import MONTHS, WEEKDAYS
 from geo.mentions import ResolvedMention
 
-__all__ = ["Actor", "actors", "casualties", "claimants", "named_groups", "parse_number"]
+__all__ = ["GENERIC_ACTORS", "Actor", "actors", "casualties", "claimants", "named_groups", "parse_number"]
 
 _UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                       "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
@@ -147,6 +147,9 @@ _STATE = re.compile(r"troops|soldiers|forces|army|military|regime|government|jet
                     r"drones?|navy|air force|pilots|units|positions|helicopters|choppers|targets|tanks|warships|"
                     r"gunboats", re.I)
 _POLICE = re.compile(r"police|coast\s?guards?|border\s+(?:police|guards)", re.I)
+#: How the names this module gives a kind of actor begin ("Military Forces of Syria", "Rebel groups (Syria)"); any
+#: other name is a named group's ("Hezbollah", "Rapid Support Forces").
+GENERIC_ACTORS = ("Military Forces", "Police Forces", "Rebel groups", "Gangs", "Civilians", "Protesters", "Migrants")
 #: A demonym in the plural names people ("Palestinians", "Israelis"), not the country's forces; "Swiss" is both.
 _PEOPLE = re.compile(r"(?!Swiss\b)[A-Z][\w’'-]*s", re.UNICODE)
 #: A protest trigger.
@@ -327,8 +330,9 @@ def actors(sentence: str, offset: int, mentions: Sequence[ResolvedMention], trig
         named = _name(phrase, _country_of(own, offset, mentions), default_country)
         if named:
             found.append(Actor(named[0], phrase, start, match.end(), named[1], named[2]))
-    for match in _named_armed_groups()[0].finditer(sentence):  # "Hezbollah fired rockets at …"
-        name, state_of = _named_armed_groups()[1][match.group()]
+    pattern, spellings = _named_armed_groups()
+    for match in pattern.finditer(sentence):  # "Hezbollah fired rockets at …"
+        name, state_of = spellings[match.group()]
         armed = Actor(f"Military Forces of {state_of}" if state_of else name, match.group(), match.start(),
                       match.end(), bool(state_of), False)
         # it names the force a phrase only described ("Al Shabaab militants", "Syrian Democratic Forces")

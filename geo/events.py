@@ -190,8 +190,8 @@ def build_event(reports: Sequence[Report], reasons: Sequence[str], *, wire: dict
     precision, date_from = "unknown", "unknown"
     if dated:
         # a report dated by its article gives way to one that says the day (a headline over "on Sunday")
-        loose = any(r.date_from != "publication" for r in dated)
-        start = max((earliest(r) if loose else r.date) or r.date for r in dated if r.date)
+        says_the_day = any(r.date_from != "publication" for r in dated)
+        start = max((earliest(r) if says_the_day else r.date) or r.date for r in dated if r.date)
         end = min((r.date_end or r.date) for r in dated if r.date)
         if start <= end:
             best = min(dated, key=lambda r: ((r.date_end or r.date) - r.date, r.date_from == "publication"))  # type: ignore[operator]

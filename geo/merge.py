@@ -26,6 +26,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from gazetteer.rank import distance_km
+from geo.actors import GENERIC_ACTORS
 from geo.eventplace import PRECISION, lies_in
 from geo.reports import Report
 
@@ -125,17 +126,13 @@ def _same_sides(a: Report, b: Report) -> bool:
     return not ((a.actor1 and a.actor1 == b.actor2) or (b.actor1 and b.actor1 == a.actor2))
 
 
-#: The generic names of actors (see :mod:`geo.actors`); any other name is a named group's.
-_GENERIC_ACTORS = ("Military Forces", "Police Forces", "Rebel groups", "Gangs", "Civilians", "Protesters", "Migrants")
-
-
 def _same_actor(one: str, other: str) -> bool:
     """The same actor, or a named armed group and the rebels one report calls it ("Houthis" and "Rebel groups
     (Yemen)" for "The Houthis said five of their fighters were killed")."""
     if one == other:
         return True
     generic = [name for name in (one, other) if name.startswith("Rebel groups")]
-    named = [name for name in (one, other) if not name.startswith(_GENERIC_ACTORS)]
+    named = [name for name in (one, other) if not name.startswith(GENERIC_ACTORS)]
     return len(generic) == 1 and len(named) == 1
 
 

@@ -155,9 +155,9 @@ _CLAUSE = re.compile(r"(?:,\s*|\s+)(?=(?:after|following|as|when|while|whereas|s
 _DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:\S+\s+){0,2}?(?:attack|strike|raid|incident|deaths|bombing|"
                        r"shelling|assault)s?\b", re.IGNORECASE)
 #: A relative clause that tells a toll, right after a trigger (up to a few words of place or time between).
-_OTHER_TOLL = re.compile(r"(?:\s+(?:on|in|at|near)\s+(?:the\s+)?[\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})?\s*,?\s+"
-                         r"(?:that|which)\s+(?:killed|wounded|injured|left)\b")
 _RELATIVE_TOLL = re.compile(r"\b(?:that|which)\s+(?:killed|wounded|injured|left)\b")
+_OTHER_TOLL = re.compile(r"(?:\s+(?:on|in|at|near)\s+(?:the\s+)?[\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})?\s*,?\s+"
+                         + _RELATIVE_TOLL.pattern)
 #: A nominal trigger in a prepositional phrase ("… in an ambush"), and an active verb of violence before it.
 _IN_A = re.compile(r"\b(?:in|during)\s+(?:an?|the)\s+(?:[\w-]+\s+)?\Z", re.IGNORECASE)
 _VERB_BEFORE = re.compile(r"\b(?:killed|wounded|injured|kidnapped|abducted)\b(?![^.;]*\b(?:killed|wounded|injured|"
