@@ -535,6 +535,11 @@ class Recognizer:
                           and not _POSSESSIVE_AFTER.match(text, end))
         weak = (best.match.score < 0.95 or initial) and not _major(best) and not (after_locative
                                                                                  and _big_by_spelling(best))
+        # a one-word division that opens a longer capitalised name no source knows ("the Ain Zara district" of
+        # Tripoli is no Ain, France; "the Lac Vert camp" no Lac, Chad) is a place only if the document backs it
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+        weak = weak or (i == j and best.place.kind == "admin1" and nxt is not None and nxt.cap and nxt.gap == " "
+                        and not nxt.upper and j + 1 not in doc.blocked and not self._no_name_word(nxt))
         mention = self._with_cues(text, Mention(start, end, text[start:end], start, end, role=role))
         opener = tokens[i - 1] if i > 0 else None
         if (mention.cue is None and opener is not None and opener.lower in _FEATURE_OPENERS and opener.cap
