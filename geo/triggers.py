@@ -50,7 +50,7 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                       r"|\bmortar\s+(?:fire|shells?|shelling|rounds?|attacks?)\b|\bmortars?\s+(?:hit|struck|fell)\b"
                       r"|\b(?:rockets?|missiles?|shells)\s+(?:hit|struck|fell|landed|slammed)\b"
                       r"|\b(?:missile|rocket)\s+(?:strikes?|attacks?|fire|barrages?)\b"
-                      r"|\b(?<!test-)(?:fired|launched)\s+(?:\S+\s+){0,3}?(?:rockets?|missiles?)"
+                      r"|\b(?<!test-)(?:fired|launched|firing|launching)\s+(?:\S+\s+){0,4}?(?:rockets?|missiles?)"
                       r"\s+(?:at|into|towards)\b"
                       r"|(?<![-‑])\bfired\s+(?:\w+\s+){0,2}(?:rockets?|missiles?|mortars?|shells?)\b"
                       r"|\b(?:attacked|struck|hit|targeted|pounded|bombarded|shelled)\b[^.;]{0,60}?\bwith\s+"
@@ -94,7 +94,10 @@ _PATTERNS: tuple[tuple[str, float, str], ...] = (
                          r"multiple\s+|\d+\s+)?(?:[\w-]+\s+)?(?:attacks?|assaults?|offensives?|attempts?)\b"),
     ("attack", 0.6, r"\b(?:killed|killing|died|neutrali[sz]ed|casualties|death\s+toll)\b|\bdead\b(?!\s+of\b)"
                     r"|\battack(?:ed|s)?\s+(?:on|against)\b|\battacked\b|\btargeted\b|\bhit\b"
-                    r"|\bopened\s+fire\b|\bfired\s+(?:on|at|upon)\b|\bcame\s+under\s+(?:fire|attack)\b"),
+                    r"|\bopened\s+fire\b|\bfired\s+(?:on|at|upon)\b|\bcame\s+under\s+(?:fire|attack)\b"
+                    r"|\bstruck\s+(?:\S+\s+){0,5}?(?:facilit(?:y|ies)|sites?|targets?|bases?|positions?|depots?|"
+                    r"airfields?|air\s*bases?|bridges?|convoys?|headquarters|infrastructure|refiner(?:y|ies)|ports?|"
+                    r"plants?)\b"),
 )
 _COMPILED = tuple((subtype, strength, re.compile(p, re.IGNORECASE)) for subtype, strength, p in _PATTERNS)
 

@@ -43,6 +43,8 @@ def test_sentences_keep_offsets_and_abbreviations() -> None:
     ("In Tulkarm, Israeli troops shot dead a Palestinian man during an arrest raid, WAFA said.", "attack"),
     ("A man stabbed three people to death at a festival in Solingen on Friday night.", "attack_on_civilians"),
     ("Rebel fighters advanced towards Homs and took the towns of Rastan and Talbiseh.", "territory_captured"),
+    ("Israel struck Iran's main uranium enrichment facility at Natanz early on Friday.", "attack"),
+    ("Iran responded by firing more than 100 ballistic missiles at Israel on Friday evening.", "shelling"),
     ("Nearly 300 migrants arrived in Edirne province on the border with Greece.", "migration"),
     ("Syria said it was closing its airspace for flights and drones in the northwest of the country.",
      "airspace_closure"),
