@@ -22,7 +22,8 @@ from importlib import resources
 from geo.lexicon import MONTHS, WEEKDAYS
 from geo.mentions import ResolvedMention
 
-__all__ = ["GENERIC_ACTORS", "Actor", "actors", "casualties", "claimants", "named_groups", "parse_number"]
+__all__ = ["GENERIC_ACTORS", "NAMED_GROUP", "Actor", "actors", "casualties", "claimants", "named_groups",
+           "parse_number"]
 
 _UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                       "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
@@ -244,8 +245,8 @@ def _name(phrase: str, country: str | None, default: str | None) -> tuple[str, b
 
 
 #: A named armed group ("Rapid Support Forces"), with the short form the text gives it ("(RSF)").
-_GROUP = re.compile(r"\b((?:[A-Z][\w’'-]*\s+(?:(?:of|the|for|and)\s+){0,2}){1,5}(?:Forces|Army|Brigades?|Front|"
-                    r"Militia|Guards?|Movement|Battalions?))\b(?:\s+\(([A-Z0-9]{2,6})\))?")
+NAMED_GROUP = re.compile(r"\b((?:[A-Z][\w’'-]*\s+(?:(?:of|the|for|and)\s+){0,2}){1,5}(?:Forces|Army|Brigades?|Front|"
+                         r"Militia|Guards?|Movement|Battalions?))\b(?:\s+\(([A-Z0-9]{2,6})\))?")
 
 
 @functools.cache
@@ -269,7 +270,7 @@ def named_groups(text: str) -> dict[str, str]:
     {'RSF': 'Rapid Support Forces'}
     """
     out: dict[str, str] = {}
-    for match in _GROUP.finditer(text):
+    for match in NAMED_GROUP.finditer(text):
         name = re.sub(r"^The\s+", "", match.group(1))
         if _name(name, None, None) != (name, False, False):
             continue    # a state's forces ("Turkish Armed Forces" reads as its country's elsewhere)

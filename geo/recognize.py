@@ -34,6 +34,7 @@ from gazetteer.matching import is_other_name
 from gazetteer.normalize import ARTICLES, GENERIC_TERMS, NAME_ABBREVIATIONS
 from gazetteer.rank import MATCH_SCORES
 from geo import cues
+from geo.actors import NAMED_GROUP
 from geo.lexicon import (
     ABBREVIATIONS, COMMON_WORDS, CONNECTORS, DIRECTIONS, FACILITY_HEADS, GIVEN_NAMES, INSTITUTION_HEADS, LOCATIVE,
     MONTHS, NAME_PARTICLES, NON_PLACE_NAMES, NON_PLACE_PHRASES, ORG_HEADS, OUTLETS, PERSON_NOUNS, PERSON_TITLES,
@@ -163,6 +164,7 @@ class _Doc:
     outlets: list[tuple[int, int]] = field(default_factory=list)  # token ranges of outlet names
     persons: set[str] = field(default_factory=set)
     diseases: set[str] = field(default_factory=set)  # names seen as a disease's ("Marburg virus")
+    group_words: set[int] = field(default_factory=set)  # token starts inside named armed groups' names
 
 
 def _plural_cues(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -432,6 +434,8 @@ class Recognizer:
                     i > 0 and f"{tokens[i - 1].text} {name}".casefold() in doc.diseases)):
                 return "a disease named in this text ('the Marburg outbreak', 'West Nile cases'; 'in Marburg' is " \
                     "the town)"
+        if first.start in doc.group_words and not _dominant(best):
+            return "a word of an armed group's name ('Rapid Support Forces')"
         if name.casefold() in doc.persons and best.place.kind != "country":
             return "a person named in this text"
         if i > 0 and tokens[i - 1].lower in PERSON_TITLES and tokens[i - 1].cap and _after_title(tokens[i - 1], first) \
@@ -624,6 +628,10 @@ class Recognizer:
         self._mark_outlets(doc)
         self._mark_persons(doc)
         doc.diseases.update(match.group(1).casefold() for match in _DISEASE_NAME.finditer(text))
+        for match in NAMED_GROUP.finditer(text):  # "Rapid Support Forces": no Rapid City (headlines capitalise all)
+            words = [t for t in tokens if match.start(1) <= t.start < match.end(1)]
+            if words and not words[0].headline:
+                doc.group_words.update(t.start for t in words)
         return doc
 
     def _mark_persons(self, doc: _Doc) -> None:

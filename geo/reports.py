@@ -155,6 +155,13 @@ _CLAUSE = re.compile(r"(?:,\s*|\s+)(?=(?:after|following|as|when|while|whereas|s
 _DEFINITE = re.compile(r"\b(?:the|this|that)\s+(?:\S+\s+){0,2}?(?:attack|strike|raid|incident|deaths|bombing|"
                        r"shelling|assault)s?\b", re.IGNORECASE)
 #: A relative clause that tells a toll, right after a trigger (up to a few words of place or time between).
+#: A war's own toll: a state of affairs, not an event.
+_WAR_TALLY = re.compile(r"\b(?:war|conflict|fighting|violence|insurgency|uprising)\b[^.;]{0,80}?\bha(?:s|ve)\s+"
+                        r"(?:\w+\s+)?(?:killed|left|claimed)\b", re.IGNORECASE)
+#: Who says so, at the end of a clause: "…, according to the Sudan Doctors Network", "…, doctors said" (a source
+#: is no sign that the deaths were of disease).
+_ATTRIBUTION = re.compile(r",?\s+according\s+to\b[^;]*$|,\s+(?:[\w'’-]+\s+){1,4}(?:said|says|reported)\b[^;]*$",
+                          re.IGNORECASE)
 _RELATIVE_TOLL = re.compile(r"\b(?:that|which)\s+(?:killed|wounded|injured|left)\b")
 _OTHER_TOLL = re.compile(r"(?:\s+(?:on|in|at|near)\s+(?:the\s+)?[\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})?\s*,?\s+"
                          + _RELATIVE_TOLL.pattern)
@@ -450,7 +457,7 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
     capture = trigger.end if subtype == "territory_captured" else None
     chosen: EventPlace | None = choose_place(sentence, mentions, trigger.start, clause=clause, object_from=capture) \
         or adjacent_place(sentences, sentence.index, mentions)
-    if subtype in _ARMED_ONLY and (not _armed(sentence, sentences) or _NOT_VIOLENCE.search(text)):
+    if subtype in _ARMED_ONLY and (not _armed(sentence, sentences) or _NOT_VIOLENCE.search(_ATTRIBUTION.sub("", text))):
         return None     # "50 people have died of the virus", "medical staff are deployed": not armed violence
     if subtype == "territory_captured" and not _captured_place(sentence, trigger, mentions):
         return None     # "police seized 3,000 kilos of meat": goods, not territory
@@ -474,6 +481,8 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
                                                          ("site", "settlement"))):
         return None     # "Following the air attack, Erdogan held a meeting"; kept: "The air raid targeted X base"
     period = _tally(sentence.text, dates)
+    if period is None and _WAR_TALLY.search(sentence.text):
+        period = (None, None)   # "The war, which began in April 2023, has killed tens of thousands of people"
     if period is None and perfect and killed and _VAGUE.search(text) \
             and not any(d.precision == "day" for d in dates):
         period = (None, None)   # "the regime has pressed ahead with an assault, killing hundreds of civilians"

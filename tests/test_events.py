@@ -453,6 +453,23 @@ def test_gangs_and_a_protest_s_cause(extractor: EventExtractor) -> None:
     (report,) = _reports(extractor, "At least 17 people were killed on Monday in protests in Juliaca.", "2023-01-10")
     assert report.fatalities == 17
 
+def test_a_source_s_name_and_a_war_s_own_toll(extractor: EventExtractor) -> None:
+    """"…, according to the Sudan Doctors Network": a source named after doctors is no sign of disease deaths;
+    "The war, which began in April 2023, has killed tens of thousands" is a state of affairs; "the Rapid Support
+    Forces" hold no Rapid City."""
+    text = ("In North Darfur, the RSF attacked the Zamzam displacement camp again on Wednesday, killing at least 10 "
+            "people, according to the Sudan Doctors Network.")
+    (report,) = _reports(extractor, text, "2025-03-21")
+    assert (report.subtype, report.fatalities, report.place.name) == ("attack", 10, "North Darfur")
+    text = "The war, which began in April 2023, has killed tens of thousands of people."
+    assert [r.subtype for r in _reports(extractor, text, "2025-03-21")] == ["summary"]
+    (report,) = _reports(extractor, "The Rapid Support Forces shelled El Fasher on Monday.", "2025-03-21")
+    assert report.place.name == "El Fasher"
+    assert "Rapid" not in {m.mention.text for m in extractor.geoparser.parse("The Rapid Support Forces shelled "
+                                                                              "the city on Monday.")}
+    # counter-example: deaths of disease, as doctors say, are no attack
+    assert _reports(extractor, "Fifty people died of cholera in Khartoum on Monday, doctors said.", "2025-03-21") == []
+
 def test_a_toll_in_a_relative_clause_of_another_attack_is_that_attack_s(extractor: EventExtractor) -> None:
     """"An Israeli air strike hit Beirut's southern suburbs, targeting a commander it blamed for a rocket attack on
     the Golan Heights that killed 12 children": the 12 are the rocket attack's."""
