@@ -177,8 +177,10 @@ _CLAIM_VERBS = r"(?:said|says|reported|reports|claimed|claims|announced|stated|c
 _SAYS = re.compile(r"\s+" + _CLAIM_VERBS + r"\b")
 #: … unless the claim is of its own deed ("the army said it had repelled", "said on Tuesday they had"), or is
 #: itself the deed, quoted ("the Syrian military announced: “the closure of the airspace …”").
-_SAYS_IT = re.compile(r"\s+" + _CLAIM_VERBS + r"(?:\s*[:“\"]|\s+(?:on\s+\w+\s+|today\s+|yesterday\s+)?(?:that\s+)?"
-                      r"(?:it|they|its|their)\b)")
+#: When a claim was made, between its verb and what it says: "said on Tuesday (it had …)".
+_WHEN_SAID = r"(?:on\s+[A-Z]\w+day\s+|(?:today|yesterday)\s+)?"
+_SAYS_IT = re.compile(r"\s+" + _CLAIM_VERBS + r"(?:\s*[:“\"]|\s+" + _WHEN_SAID
+                      + r"(?:that\s+)?(?:it|they|its|their)\b)")
 #: Words after which a force's phrase starts afresh, and the words in -ed that are no verbs before a force's noun.
 _DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her"})
 _ED_ADJECTIVES = frozenset({"armed", "suspected", "alleged", "unidentified", "masked", "organised", "organized",
@@ -197,8 +199,8 @@ _WEAPON_AFTER = re.compile(r"\s+(?:air\s+|drone\s+|missile\s+|artillery\s+)?(?:s
                            r"rockets?|drones?|shells?|shelling|bombardment|artillery|airstrikes?)\b", re.IGNORECASE)
 #: An organisation that says "it" did the deed: "Hezbollah said it fired rockets at …" (a person says "he").
 _SAID_IT = re.compile(r"(?:^|(?<=[\s“\"]))((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+)\s+(?:said|says|claimed|announced|"
-                      r"confirmed)\s+(?:on\s+[A-Z]\w+day\s+|(?:today|yesterday)\s+)?(?:that\s+)?(?:it|they)\s+(?:(?!(?:was|is|were|are|would|will|could|may|might|be|been)\b)"
-                      r"[\w-]+\s+){0,3}$")
+                      r"confirmed)\s+" + _WHEN_SAID + r"(?:that\s+)?(?:it|they)\s+"
+                      r"(?:(?!(?:was|is|were|are|would|will|could|may|might|be|been)\b)[\w-]+\s+){0,3}$")
 #: Capitalised words that open such a phrase without naming who acts.
 _NOT_SOURCE_NAMES = frozenset({"The", "It", "They", "Officials", "Police", "Army", "Witnesses", "Residents"})
 

@@ -244,18 +244,19 @@ def _coordinated(sentence: Sentence, clauses: list[tuple[int, int]], triggers: S
     return out
 
 
-def _own_toll_text(text: str, clause: tuple[int, int], trigger: Trigger) -> str:
+def _own_toll_text(text: str, clause: tuple[int, int], trigger: Trigger, triggers: Sequence[Trigger]) -> str:
     """The part of the clause whose figures are the trigger's: a figure in a relative clause of another attack
     named after it is that attack's ("an air strike …, targeting a commander it blamed for a rocket attack … that
     killed 12 children": the 12 are not the air strike's), and a protest kills no one by a relative clause ("rallied
-    …, demanding accountability for the collapse of a station canopy that killed 15 people")."""
+    …, demanding accountability for the collapse of a station canopy that killed 15 people"). ``triggers`` are the
+    sentence's."""
     begin, stop = clause
     if trigger.subtype == "peaceful_protest" and (relative := _RELATIVE_TOLL.search(text, trigger.end, stop)):
         return text[begin:relative.start()]  # "rallied …, demanding accountability for a collapse that killed 15"
-    for other in find_triggers(text[trigger.end:stop]):
-        at = trigger.end + other.start
-        if other.subtype not in ("attack", trigger.subtype) and _OTHER_TOLL.match(text, trigger.end + other.end):
-            return text[begin:at]
+    for other in sorted(triggers, key=lambda t: t.start):
+        if trigger.end <= other.start < stop and other.subtype not in ("attack", trigger.subtype) \
+                and _OTHER_TOLL.match(text, other.end):
+            return text[begin:other.start]
     return text[begin:stop]
 
 
@@ -373,7 +374,7 @@ def extract_reports(article: Article, mentions: Sequence[ResolvedMention], *,
             others = {c for span, found in by_clause.items() if span != (begin, stop) for c in found}
             said = tuple(dict.fromkeys(by_clause[(begin, stop)] + [c for c in whole if c not in others]))
             report = _report(article, sentence, sentences, (begin, stop), trigger, mentions, usable,
-                             focus, default_country, said, country_of, groups)
+                             focus, default_country, said, country_of, groups, triggers)
             if report is not None and report.subtype not in done:
                 done.add(report.subtype)
                 out.append(report)
@@ -444,15 +445,16 @@ def _report(article: Article, sentence: Sentence, sentences: Sequence[Sentence],
             trigger: Trigger, mentions: Sequence[ResolvedMention], dates: Sequence[DateMention],
             focus: Place | None, default_country: str | None, said: tuple[str, ...],
             country_of: Callable[[str], str | None] = lambda code: None,
-            groups: dict[str, str] | None = None) -> Report | None:
+            groups: dict[str, str] | None = None, triggers: Sequence[Trigger] = ()) -> Report | None:
     """The report of one clause's trigger, or ``None`` when the rules of the module docstring reject it.
 
     ``dates`` are the date expressions that may date this trigger (its clause's, and those of clauses that
-    report nothing themselves); ``said`` who the clause (or the sentence's attribution) says claims it.
+    report nothing themselves); ``said`` who the clause (or the sentence's attribution) says claims it;
+    ``triggers`` all the sentence's.
     """
     begin, stop = clause
     text = sentence.text[begin:stop]
-    killed, injured = casualties(_own_toll_text(sentence.text, clause, trigger))
+    killed, injured = casualties(_own_toll_text(sentence.text, clause, trigger, triggers))
     subtype = trigger.subtype
     capture = trigger.end if subtype == "territory_captured" else None
     chosen: EventPlace | None = choose_place(sentence, mentions, trigger.start, clause=clause, object_from=capture) \
